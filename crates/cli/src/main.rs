@@ -1,1 +1,362 @@
-fn main(){}
+//! The `sitrep` command: thin glue between the user, the pipeline and the store.
+
+mod demo;
+mod export;
+mod show;
+mod table;
+
+use anyhow::{bail, Context as _, Result};
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand, ValueEnum};
+use sitrep_pipeline::{Analyzer, IngestOptions, IngestReport, Progress};
+use sitrep_store::{EventFilter, Store};
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "sitrep",
+    version,
+    about = "Turns news coverage into a sourced, deduplicated ledger of conflict incidents."
+)]
+struct Cli {
+    /// The ledger: an SQLite file (created if missing).
+    #[arg(long, global = true, env = "SITREP_DB", default_value = "sitrep.db")]
+    db: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Read articles (text files, directories, JSONL, HTML) into the ledger.
+    Ingest {
+        /// Files or directories (recursive).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// New articles per transaction.
+        #[arg(long, default_value_t = 64)]
+        batch_size: usize,
+        /// Print the summary as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List events.
+    Events {
+        #[command(flatten)]
+        filter: FilterArgs,
+        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+    },
+    /// Show one event with every field's evidence and every source's values.
+    Show {
+        /// Event id or a unique prefix of it.
+        id: String,
+        /// Print the stored event as JSON instead.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Export events (jsonl as in the export contract; csv with ACLED's columns; geojson).
+    Export {
+        #[arg(long, value_enum, default_value_t = ExportFormat::Jsonl)]
+        format: ExportFormat,
+        #[command(flatten)]
+        filter: FilterArgs,
+        /// Write to this file instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Show what the recognisers and extractor find in one article, without touching the ledger.
+    Analyze {
+        /// A text, HTML or JSONL file; `-` or nothing for standard input.
+        file: Option<PathBuf>,
+        /// Publication date to resolve relative dates against (overrides the file's).
+        #[arg(long)]
+        published: Option<NaiveDate>,
+        #[arg(long, value_enum, default_value_t = AnalyzeFormat::Pretty)]
+        format: AnalyzeFormat,
+    },
+    /// Ingest the bundled example reports into a fresh ledger and print the timeline.
+    Demo {
+        /// Where to build the demo ledger (replaced if it exists).
+        #[arg(long, default_value = "sitrep-demo.db")]
+        out: PathBuf,
+    },
+    /// Show the ingest log: inputs skipped or warned about, newest last.
+    Log {
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+    },
+    /// Row counts of the ledger.
+    Stats,
+}
+
+#[derive(clap::Args, Default)]
+struct FilterArgs {
+    /// Events on or after this date (YYYY-MM-DD).
+    #[arg(long)]
+    since: Option<NaiveDate>,
+    /// Events on or before this date (YYYY-MM-DD).
+    #[arg(long)]
+    until: Option<NaiveDate>,
+    /// ISO 3166-1 alpha-2 country code.
+    #[arg(long)]
+    country: Option<String>,
+    /// Substring of an actor's name.
+    #[arg(long)]
+    actor: Option<String>,
+    /// Event type or sub-event type (exact ACLED string, any case).
+    #[arg(long = "type")]
+    event_type: Option<String>,
+    /// Substring of the location, an actor or a source sentence.
+    #[arg(long)]
+    text: Option<String>,
+    #[arg(long)]
+    limit: Option<usize>,
+}
+
+impl FilterArgs {
+    fn to_filter(&self) -> EventFilter {
+        EventFilter {
+            since: self.since,
+            until: self.until,
+            country: self.country.clone(),
+            actor: self.actor.clone(),
+            event_type: self.event_type.clone(),
+            text: self.text.clone(),
+            limit: self.limit,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+enum ListFormat {
+    Table,
+    Jsonl,
+    Csv,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+enum ExportFormat {
+    Jsonl,
+    Csv,
+    Geojson,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+enum AnalyzeFormat {
+    Jsonl,
+    Pretty,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            // A closed pipe (`sitrep events | head`) is not an error.
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn open_store(db: &str) -> Result<Box<dyn Store>> {
+    sitrep_store::open(db).with_context(|| format!("opening the ledger {db}"))
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    match cli.command {
+        Command::Ingest {
+            paths,
+            batch_size,
+            json,
+        } => {
+            let mut store = open_store(&cli.db)?;
+            let report = ingest_paths(store.as_mut(), &paths, batch_size)?;
+            if json {
+                writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;
+            } else {
+                print_summary(&mut out, &report, &cli.db)?;
+            }
+            out.flush()?;
+            // Partial failure: some inputs were skipped (they are in the ingest log).
+            return Ok(if report.skipped_total() > 0 {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            });
+        }
+        Command::Events { filter, format } => {
+            let store = open_store(&cli.db)?;
+            let events = store.events(&filter.to_filter())?;
+            match format {
+                ListFormat::Table => table::events(&mut out, &events)?,
+                ListFormat::Jsonl => export::jsonl(&mut out, &events)?,
+                ListFormat::Csv => export::csv(&mut out, &events)?,
+            }
+        }
+        Command::Show { id, json } => {
+            let store = open_store(&cli.db)?;
+            let Some(event) = store.event(&id)? else {
+                bail!("no event with id {id:?} (list them with `sitrep events`)")
+            };
+            if json {
+                writeln!(out, "{}", serde_json::to_string_pretty(&event)?)?;
+            } else {
+                show::event(&mut out, &event, store.as_ref())?;
+            }
+        }
+        Command::Export {
+            format,
+            filter,
+            output,
+        } => {
+            let store = open_store(&cli.db)?;
+            let events = store.events(&filter.to_filter())?;
+            let mut sink: Box<dyn Write> = match &output {
+                Some(path) => Box::new(std::io::BufWriter::new(
+                    std::fs::File::create(path)
+                        .with_context(|| format!("creating {}", path.display()))?,
+                )),
+                None => Box::new(&mut out),
+            };
+            match format {
+                ExportFormat::Jsonl => export::jsonl(&mut sink, &events)?,
+                ExportFormat::Csv => export::csv(&mut sink, &events)?,
+                ExportFormat::Geojson => export::geojson(&mut sink, &events)?,
+            }
+            sink.flush()?;
+            if let Some(path) = output {
+                eprintln!("wrote {} events to {}", events.len(), path.display());
+            }
+        }
+        Command::Analyze {
+            file,
+            published,
+            format,
+        } => {
+            show::analyze(
+                &mut out,
+                file.as_deref(),
+                published,
+                format == AnalyzeFormat::Pretty,
+            )?;
+        }
+        Command::Demo { out: db_path } => {
+            demo::run(&mut out, &db_path)?;
+        }
+        Command::Log { limit } => {
+            let store = open_store(&cli.db)?;
+            for e in store.log_entries(limit)? {
+                writeln!(
+                    out,
+                    "{:<8} {:<14} {}  {}",
+                    format!("{:?}", e.severity).to_lowercase(),
+                    e.code,
+                    e.origin,
+                    e.message
+                )?;
+            }
+        }
+        Command::Stats => {
+            let store = open_store(&cli.db)?;
+            let c = store.counts()?;
+            writeln!(
+                out,
+                "articles {}  sightings {}  outlets {}  event mentions {}  events {}  log entries {}",
+                c.articles, c.sightings, c.outlets, c.mentions, c.events, c.log_entries
+            )?;
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Ingests paths with a progress bar on standard error.
+pub(crate) fn ingest_paths(
+    store: &mut dyn Store,
+    paths: &[PathBuf],
+    batch_size: usize,
+) -> Result<IngestReport> {
+    let analyzer = Analyzer::builtin()?;
+    let (files, missing) = sitrep_ingest::discover(paths);
+    let total: u64 = files.iter().map(|f| f.size).sum();
+    let bar = indicatif::ProgressBar::new(total);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} {msg}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let mut on_progress = |p: Progress| {
+        bar.set_position(p.bytes_done);
+        bar.set_message(format!(
+            "{} files, {} articles",
+            p.files_done, p.articles_read
+        ));
+    };
+    let mut report = sitrep_pipeline::ingest(
+        &analyzer,
+        store,
+        &files,
+        &IngestOptions { batch_size },
+        &mut on_progress,
+    )?;
+    bar.finish_and_clear();
+    for s in missing {
+        report.skip(s.code, &s.origin.to_string(), &s.message);
+    }
+    Ok(report)
+}
+
+fn print_summary(out: &mut dyn Write, r: &IngestReport, db: &str) -> Result<()> {
+    writeln!(out, "ingested into {db}")?;
+    writeln!(
+        out,
+        "  articles read {}  new {}  already stored / syndicated copies {}  new sightings {}",
+        r.articles_read, r.articles_new, r.duplicates, r.sightings_new
+    )?;
+    let skipped = r.skipped_total();
+    if skipped > 0 {
+        let reasons: Vec<String> = r.skipped.iter().map(|(k, v)| format!("{k} {v}")).collect();
+        writeln!(out, "  skipped {skipped} ({})", reasons.join(", "))?;
+        for example in &r.skipped_examples {
+            writeln!(out, "    {example}")?;
+        }
+    }
+    if !r.warnings.is_empty() {
+        let w: Vec<String> = r.warnings.iter().map(|(k, v)| format!("{k} {v}")).collect();
+        writeln!(out, "  warnings: {}", w.join(", "))?;
+    }
+    let dropped: Vec<String> = r.dropped.iter().map(|(k, v)| format!("{k} {v}")).collect();
+    writeln!(
+        out,
+        "  event mentions {}  (merged into another report's event {}; not counted as events: {})",
+        r.mentions,
+        r.merged_mentions,
+        if dropped.is_empty() {
+            "none".to_string()
+        } else {
+            dropped.join(", ")
+        }
+    )?;
+    writeln!(
+        out,
+        "  events new {}  updated {}  removed by re-merge {}",
+        r.events_new, r.events_updated, r.events_removed
+    )?;
+    if skipped > 0 {
+        writeln!(out, "  see `sitrep --db {db} log` for every skipped input")?;
+    }
+    Ok(())
+}

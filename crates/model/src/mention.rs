@@ -36,6 +36,8 @@ pub struct PlaceRef {
     /// 1 = the town or site itself, 2 = near it or part of a region, 3 = province or country.
     pub geo_precision: u8,
     /// Kind of place: `city`, `base`, `airport`, `embassy`, `zone`, `district`, `admin1`, `country`.
+    /// Serialised as `place_kind` so that a tagged [`MentionKind`] can use `kind`.
+    #[serde(rename = "place_kind")]
     pub kind: String,
 }
 
@@ -51,7 +53,11 @@ pub struct Quantity {
 
 impl Quantity {
     pub fn exact(n: u32) -> Quantity {
-        Quantity { low: n, high: Some(n), unit: None }
+        Quantity {
+            low: n,
+            high: Some(n),
+            unit: None,
+        }
     }
 }
 
@@ -59,7 +65,8 @@ impl Quantity {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Weapon {
     /// Canonical kind: `rocket`, `mortar`, `missile`, `drone`, `airstrike`, `ied`, `suicide_bomb`,
-    /// `grenade`, `gunfire`, `tear_gas`, `artillery`.
+    /// `grenade`, `gunfire`, `tear_gas`, `artillery`. Serialised as `weapon` (see [`PlaceRef::kind`]).
+    #[serde(rename = "weapon")]
     pub kind: String,
     pub count: Option<u32>,
 }
@@ -72,7 +79,9 @@ pub enum MentionKind {
     Place(PlaceRef),
     Time(DateRange),
     /// A time expression that could not be resolved (no publication date to anchor it).
-    UnresolvedTime { expression: String },
+    UnresolvedTime {
+        expression: String,
+    },
     Quantity(Quantity),
     Weapon(Weapon),
 }

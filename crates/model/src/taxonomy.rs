@@ -90,12 +90,19 @@ impl SubEventType {
     pub fn event_type(&self) -> EventType {
         use SubEventType::*;
         match self {
-            ArmedClash | GovernmentRegainsTerritory | NonStateActorOvertakesTerritory => EventType::Battles,
-            ChemicalWeapon | AirDroneStrike | SuicideBomb | ShellingArtilleryMissileAttack | RemoteExplosive | Grenade => {
-                EventType::ExplosionsRemoteViolence
+            ArmedClash | GovernmentRegainsTerritory | NonStateActorOvertakesTerritory => {
+                EventType::Battles
             }
+            ChemicalWeapon
+            | AirDroneStrike
+            | SuicideBomb
+            | ShellingArtilleryMissileAttack
+            | RemoteExplosive
+            | Grenade => EventType::ExplosionsRemoteViolence,
             SexualViolence | Attack | Abduction => EventType::ViolenceAgainstCivilians,
-            PeacefulProtest | ProtestWithIntervention | ExcessiveForceAgainstProtesters => EventType::Protests,
+            PeacefulProtest | ProtestWithIntervention | ExcessiveForceAgainstProtesters => {
+                EventType::Protests
+            }
             ViolentDemonstration | MobViolence => EventType::Riots,
             Agreement
             | Arrests
@@ -113,7 +120,10 @@ impl SubEventType {
     pub fn is_violent(&self) -> bool {
         matches!(
             self.event_type(),
-            EventType::Battles | EventType::ExplosionsRemoteViolence | EventType::ViolenceAgainstCivilians | EventType::Riots
+            EventType::Battles
+                | EventType::ExplosionsRemoteViolence
+                | EventType::ViolenceAgainstCivilians
+                | EventType::Riots
         ) || *self == SubEventType::ExcessiveForceAgainstProtesters
     }
 }
@@ -153,7 +163,10 @@ mod tests {
         assert_eq!(EventType::ALL.len(), 6);
         assert_eq!(SubEventType::ALL.len(), 25);
         for t in EventType::ALL {
-            assert!(SubEventType::ALL.iter().any(|s| s.event_type() == *t), "{t} has no sub-type");
+            assert!(
+                SubEventType::ALL.iter().any(|s| s.event_type() == *t),
+                "{t} has no sub-type"
+            );
         }
     }
 
@@ -164,7 +177,10 @@ mod tests {
             let json = serde_json::to_string(s).unwrap();
             assert_eq!(serde_json::from_str::<SubEventType>(&json).unwrap(), *s);
         }
-        assert_eq!(SubEventType::parse("air/drone strike"), Some(SubEventType::AirDroneStrike));
+        assert_eq!(
+            SubEventType::parse("air/drone strike"),
+            Some(SubEventType::AirDroneStrike)
+        );
         assert_eq!(Stance::parse("denied"), Some(Stance::Denied));
     }
 }

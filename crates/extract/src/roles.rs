@@ -1,0 +1,439 @@
+//! Role assignment around a trigger: agent, target, place, time, weapon, killed and wounded,
+//! plus the modality test that keeps threats, plans and negations out of the ledger.
+
+use regex::Regex;
+use sitrep_model::{
+    ActorRef, DateRange, Evidence, Mention, MentionKind, PlaceRef, Quantity, Span, Weapon,
+};
+use std::sync::LazyLock;
+
+/// Words that, shortly before a trigger in the same clause, mean it did not (yet) happen.
+const MODALITY_CUES: &[&str] = &[
+    "will",
+    "would",
+    "could",
+    "might",
+    "may",
+    "shall",
+    "should",
+    "can",
+    "cannot",
+    "vowed",
+    "vow",
+    "vows",
+    "vowing",
+    "threatened",
+    "threaten",
+    "threatens",
+    "threatening",
+    "threat",
+    "threats",
+    "warned",
+    "warns",
+    "warning",
+    "plan",
+    "plans",
+    "planned",
+    "planning",
+    "plot",
+    "plotted",
+    "plotting",
+    "intend",
+    "intends",
+    "intended",
+    "prepare",
+    "prepares",
+    "preparing",
+    "pledged",
+    "pledge",
+    "promised",
+    "promise",
+    "considering",
+    "consider",
+    "possible",
+    "potential",
+    "possibly",
+    "risk",
+    "risks",
+    "fear",
+    "fears",
+    "feared",
+    "if",
+    "unless",
+    "whether",
+    "right",
+    "urged",
+    "urge",
+    "demanded",
+    "calls",
+    "called",
+    "seek",
+    "seeking",
+    "aim",
+    "aims",
+    "ready",
+    "no",
+    "not",
+    "never",
+    "without",
+    "nor",
+    "neither",
+    "t",
+    "avoid",
+    "prevent",
+    "prevented",
+    "deter",
+];
+
+/// Words that start a new clause: the modality window stops there.
+const CLAUSE_BREAKS: &[&str] = &[
+    "after",
+    "following",
+    "when",
+    "as",
+    "because",
+    "since",
+    "while",
+    "which",
+    "who",
+    "that",
+    "and",
+    "but",
+    "where",
+];
+
+/// The modality cue governing `trigger`, if any.
+pub fn modality_cue(text: &str, sentence: Span, trigger: Span) -> Option<String> {
+    let before = text.get(sentence.start..trigger.start).unwrap_or("");
+    // Only the clause the trigger is in: after the last comma, semicolon, colon or dash.
+    let clause = before
+        .rsplit([',', ';', ':', '—', '–', '('])
+        .next()
+        .unwrap_or(before);
+    let folded = sitrep_text::fold(clause);
+    let mut window: Vec<&str> = Vec::new();
+    for w in folded.split(' ').rev().filter(|w| !w.is_empty()) {
+        if CLAUSE_BREAKS.contains(&w) || window.len() >= 6 {
+            break;
+        }
+        window.push(w);
+    }
+    let inside = sitrep_text::fold(trigger.slice(text));
+    window
+        .into_iter()
+        .chain(inside.split(' ').skip(1))
+        .find(|w| MODALITY_CUES.contains(w))
+        .map(str::to_string)
+}
+
+/// Time qualifiers that set context rather than date the event itself.
+const CONTEXT_TIME: &[&str] = &["since", "until", "by", "before", "after", "from"];
+
+/// The resolved time mention in `sentence` nearest to the trigger.
+pub fn time_in(
+    _text: &str,
+    sentence: Span,
+    trigger: Span,
+    mentions: &[&Mention],
+) -> Option<Evidence<DateRange>> {
+    mentions
+        .iter()
+        .filter_map(|m| match &m.kind {
+            MentionKind::Time(r) if !CONTEXT_TIME.contains(&m.qualifier.as_str()) => Some((m, *r)),
+            _ => None,
+        })
+        .min_by_key(|(m, _)| distance(m.span, trigger))
+        .map(|(m, r)| Evidence {
+            value: r,
+            span: m.span,
+            sentence,
+        })
+}
+
+fn distance(a: Span, b: Span) -> usize {
+    if a.end <= b.start {
+        b.start - a.end
+    } else {
+        a.start.saturating_sub(b.end)
+    }
+}
+
+/// Agent (actor1), target (actor2) and associated actors of a trigger.
+pub fn actors(
+    text: &str,
+    sentence: Span,
+    trigger: Span,
+    mentions: &[&Mention],
+    excluded: &[Span],
+) -> (
+    Option<Evidence<ActorRef>>,
+    Option<Evidence<ActorRef>>,
+    Vec<Evidence<ActorRef>>,
+) {
+    let mut candidates: Vec<(Span, &ActorRef)> = Vec::new();
+    for m in mentions {
+        if let MentionKind::Actor(a) = &m.kind {
+            if excluded.iter().any(|e| e.overlaps(m.span)) {
+                continue;
+            }
+            // The same span can name a state and a place; keep one actor per span.
+            if candidates.iter().any(|(s, _)| *s == m.span) {
+                continue;
+            }
+            candidates.push((m.span, a));
+        }
+    }
+    let ev = |(span, a): (Span, &ActorRef)| Evidence {
+        value: a.clone(),
+        span,
+        sentence,
+    };
+    let word_before = |span: Span| -> String {
+        let before = text.get(sentence.start..span.start).unwrap_or("");
+        sitrep_text::fold(before)
+            .rsplit(' ')
+            .next()
+            .unwrap_or("")
+            .to_string()
+    };
+    let target_marker = [
+        "on",
+        "at",
+        "against",
+        "targeting",
+        "hosting",
+        "housing",
+        "killing",
+        "near",
+        "of",
+        "in",
+        "to",
+    ];
+    let mut agent: Option<(Span, &ActorRef)> = None;
+    // "by X" after the trigger names the agent outright.
+    for &(span, a) in &candidates {
+        if span.start >= trigger.end && word_before(span) == "by" {
+            agent = Some((span, a));
+            break;
+        }
+    }
+    if agent.is_none() {
+        // Otherwise the last actor before the trigger that is not itself a target or a place of it.
+        agent = candidates
+            .iter()
+            .copied()
+            .filter(|(span, _)| span.end <= trigger.end && span.start < trigger.start)
+            .filter(|(span, _)| !target_marker.contains(&word_before(*span).as_str()))
+            .next_back();
+    }
+    // An actor inside the trigger ("US air strikes", "Kata'ib Hizbollah rockets") is the agent.
+    if agent.is_none() {
+        agent = candidates
+            .iter()
+            .copied()
+            .find(|(span, _)| trigger.contains(*span));
+    }
+    let target = candidates
+        .iter()
+        .copied()
+        .filter(|(span, a)| {
+            span.start >= trigger.start
+                && Some(*span) != agent.map(|x| x.0)
+                && Some(&a.id) != agent.map(|x| &x.1.id)
+        })
+        .find(|(span, _)| span.start >= trigger.end || !trigger.contains(*span));
+    let assoc = candidates
+        .iter()
+        .copied()
+        .filter(|(span, _)| Some(*span) != agent.map(|x| x.0) && Some(*span) != target.map(|x| x.0))
+        .filter(|(_, a)| {
+            Some(&a.id) != agent.map(|x| &x.1.id) && Some(&a.id) != target.map(|x| &x.1.id)
+        })
+        .map(ev)
+        .collect();
+    (agent.map(ev), target.map(ev), assoc)
+}
+
+/// How specific a kind of place is: lower is more precise.
+fn kind_rank(p: &PlaceRef) -> u8 {
+    match p.kind.as_str() {
+        "country" => 4,
+        "admin1" => 3,
+        "city" => 2,
+        _ => 1,
+    }
+}
+
+fn places_in<'a>(mentions: impl Iterator<Item = &'a Mention>) -> Vec<(Span, &'a PlaceRef)> {
+    mentions
+        .filter_map(|m| match &m.kind {
+            MentionKind::Place(p) => Some((m.span, p)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The event's place: the most specific place in the sentence (nearest the trigger on ties); when
+/// the sentence names only a province or country, a more specific place in the same country from
+/// the previous or lead sentence.
+pub fn place(
+    _text: &str,
+    sentence: Span,
+    trigger: Span,
+    in_sentence: &[&Mention],
+    context: &[Span],
+    all: &[Mention],
+) -> Option<Evidence<PlaceRef>> {
+    fn best_of(places: Vec<(Span, &PlaceRef)>, anchor: Span) -> Option<(Span, &PlaceRef)> {
+        places
+            .into_iter()
+            .min_by_key(|(span, p)| (kind_rank(p), p.geo_precision, distance(*span, anchor)))
+    }
+    let here = best_of(places_in(in_sentence.iter().copied()), trigger);
+    if let Some((span, p)) = here {
+        if kind_rank(p) <= 2 {
+            return Some(Evidence {
+                value: p.clone(),
+                span,
+                sentence,
+            });
+        }
+    }
+    for &ctx in context {
+        let there = best_of(
+            places_in(all.iter().filter(|m| ctx.contains(m.span))),
+            Span::new(ctx.end, ctx.end),
+        );
+        if let Some((span, p)) = there {
+            let same_country = here.is_none_or(|(_, h)| h.country == p.country);
+            if kind_rank(p) <= 2 && same_country {
+                return Some(Evidence {
+                    value: p.clone(),
+                    span,
+                    sentence: ctx,
+                });
+            }
+            if here.is_none() {
+                return Some(Evidence {
+                    value: p.clone(),
+                    span,
+                    sentence: ctx,
+                });
+            }
+        }
+    }
+    here.map(|(span, p)| Evidence {
+        value: p.clone(),
+        span,
+        sentence,
+    })
+}
+
+/// The weapon named nearest the trigger in the sentence.
+pub fn weapon(sentence: Span, trigger: Span, mentions: &[&Mention]) -> Option<Evidence<Weapon>> {
+    mentions
+        .iter()
+        .filter_map(|m| match &m.kind {
+            MentionKind::Weapon(w) if w.kind != "tear_gas" => Some((m.span, w)),
+            _ => None,
+        })
+        .min_by_key(|(span, _)| distance(*span, trigger))
+        .map(|(span, w)| Evidence {
+            value: w.clone(),
+            span,
+            sentence,
+        })
+}
+
+#[derive(Debug, Default)]
+pub struct Figures {
+    pub killed: Option<Evidence<Quantity>>,
+    pub wounded: Option<Evidence<Quantity>>,
+}
+
+static KILLED_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^[\s,]*(?:[a-z'-]+\s+){0,3}?(?:(?:were|was|have been|has been|had been|are|is|been|being|got)\s+)?(?:killed|dead|died|slain|deaths?|lost their lives|perished|fatalities)\b")
+        .expect("killed pattern compiles")
+});
+static WOUNDED_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^[\s,]*(?:[a-z'-]+\s+){0,3}?(?:(?:were|was|have been|has been|had been|are|is|been|being|got)\s+)?(?:wounded|injured|hurt|injuries)\b")
+        .expect("wounded pattern compiles")
+});
+static KILLED_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:killing|killed|kills|kill|claimed the lives of|death toll (?:rose |climbed |rising )?(?:to|at|of)|toll (?:rose|climbed) to)\s*$")
+        .expect("killed-before pattern compiles")
+});
+static WOUNDED_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:wounding|wounded|injuring|injured|hurting|hurt|wounds)\s*$")
+        .expect("wounded-before pattern compiles")
+});
+
+/// Killed and wounded figures stated in a sentence.
+pub fn figures(text: &str, sentence: Span, mentions: &[&Mention]) -> Figures {
+    let mut out = Figures::default();
+    for m in mentions {
+        let MentionKind::Quantity(q) = &m.kind else {
+            continue;
+        };
+        if q.unit.as_deref().is_some_and(|u| u != "people") {
+            continue;
+        }
+        let own = m.span.slice(text).to_ascii_lowercase();
+        let after = text.get(m.span.end..sentence.end).unwrap_or("");
+        let after = after.get(..after.len().min(60)).unwrap_or(after);
+        let before_start = m.span.start.saturating_sub(40).max(sentence.start);
+        let before = (before_start..=m.span.start)
+            .find_map(|s| text.get(s..m.span.start))
+            .unwrap_or("");
+        let ev = || Evidence {
+            value: q.clone(),
+            span: m.span,
+            sentence,
+        };
+        let zero_kind = |w: &str| own.contains(w);
+        let is_killed = if q.low == 0 && q.high == Some(0) {
+            zero_kind("death")
+                || zero_kind("fatalit")
+                || zero_kind("casualt")
+                || KILLED_AFTER.is_match(after)
+        } else {
+            KILLED_AFTER.is_match(after) || KILLED_BEFORE.is_match(before)
+        };
+        let is_wounded = if q.low == 0 && q.high == Some(0) {
+            zero_kind("injur") || zero_kind("casualt") || WOUNDED_AFTER.is_match(after)
+        } else {
+            WOUNDED_AFTER.is_match(after) || WOUNDED_BEFORE.is_match(before)
+        };
+        // A before-cue belongs to the nearest verb: "killing 25 and wounding 55" must not give 55 killed.
+        let (is_killed, is_wounded) = match (is_killed, is_wounded) {
+            (true, true) if q.low > 0 => {
+                let kb = KILLED_BEFORE.find(before).map(|m| m.start());
+                let wb = WOUNDED_BEFORE.find(before).map(|m| m.start());
+                match (kb, wb) {
+                    (Some(k), Some(w)) => (k > w, w > k),
+                    (Some(_), None) => (true, false),
+                    (None, Some(_)) => (false, true),
+                    (None, None) => {
+                        let ka = KILLED_AFTER
+                            .find(after)
+                            .map(|m| m.end())
+                            .unwrap_or(usize::MAX);
+                        let wa = WOUNDED_AFTER
+                            .find(after)
+                            .map(|m| m.end())
+                            .unwrap_or(usize::MAX);
+                        (ka <= wa, wa < ka)
+                    }
+                }
+            }
+            other => other,
+        };
+        if is_killed && out.killed.is_none() {
+            out.killed = Some(ev());
+        }
+        if is_wounded && out.wounded.is_none() {
+            out.wounded = Some(ev());
+        }
+    }
+    out
+}

@@ -1,0 +1,244 @@
+//! Bytes to text: binary detection, byte-order marks, declared HTML charsets, and a lossy
+//! fallback for text that is not UTF-8.
+
+use crate::IngestError;
+use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252};
+use sitrep_model::Diagnostic;
+
+/// How many leading bytes the control-character test looks at.
+const SNIFF_BYTES: usize = 8 * 1024;
+
+/// How many leading bytes are searched for an HTML `charset=` declaration.
+const CHARSET_PRESCAN_BYTES: usize = 4 * 1024;
+
+/// Decoded text and, when the bytes were not clean UTF-8, a warning saying what was done.
+pub(crate) struct Decoded {
+    pub text: String,
+    pub warning: Option<Diagnostic>,
+}
+
+/// Rejects binary content: any NUL byte, or more than 10% control bytes (other than tab, newline,
+/// carriage return and form feed) in the first 8 KB. UTF-16 text with a byte-order mark is text.
+pub(crate) fn check_binary(bytes: &[u8]) -> Result<(), IngestError> {
+    if matches!(Encoding::for_bom(bytes), Some((enc, _)) if enc == UTF_16LE || enc == UTF_16BE) {
+        return Ok(());
+    }
+    if bytes.contains(&0) {
+        return Err(IngestError::Binary("contains NUL bytes"));
+    }
+    let head = bytes.get(..SNIFF_BYTES).unwrap_or(bytes);
+    let control = head
+        .iter()
+        .filter(|&&b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C)) || b == 0x7F)
+        .count();
+    if control * 10 > head.len() {
+        return Err(IngestError::Binary("more than 10% control characters"));
+    }
+    Ok(())
+}
+
+/// Decodes a text file: a byte-order mark wins; otherwise UTF-8, falling back as [`fallback`] does.
+pub(crate) fn decode_text(bytes: &[u8]) -> Decoded {
+    if let Some((encoding, bom)) = Encoding::for_bom(bytes) {
+        return decode_with(
+            encoding,
+            bytes.get(bom..).unwrap_or_default(),
+            "byte-order mark",
+        );
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Decoded {
+            text: text.to_string(),
+            warning: None,
+        },
+        Err(_) => fallback(bytes),
+    }
+}
+
+/// Decodes an HTML page: a byte-order mark wins, then a `charset` declared in the first bytes
+/// (`<meta charset>` or `http-equiv` content type), then UTF-8 with the text fallback.
+pub(crate) fn decode_html(bytes: &[u8]) -> Decoded {
+    if let Some((encoding, bom)) = Encoding::for_bom(bytes) {
+        return decode_with(
+            encoding,
+            bytes.get(bom..).unwrap_or_default(),
+            "byte-order mark",
+        );
+    }
+    match declared_charset(bytes) {
+        // A page cannot declare UTF-16 for itself in ASCII; browsers read such pages as UTF-8.
+        Some(encoding) if encoding != UTF_8 && encoding != UTF_16LE && encoding != UTF_16BE => {
+            decode_with(encoding, bytes, "declared charset")
+        }
+        _ => decode_text(bytes),
+    }
+}
+
+/// Text that is not valid UTF-8. When it holds valid multi-byte UTF-8 sequences it is UTF-8 with
+/// a few damaged bytes, which become U+FFFD; otherwise it is most likely Latin-1 or Windows-1252,
+/// which decode without loss.
+fn fallback(bytes: &[u8]) -> Decoded {
+    let has_utf8 = bytes.utf8_chunks().any(|chunk| !chunk.valid().is_ascii());
+    if has_utf8 {
+        Decoded {
+            text: String::from_utf8_lossy(bytes).into_owned(),
+            warning: Some(Diagnostic::warning(
+                "non_utf8",
+                "not valid UTF-8: invalid bytes replaced with U+FFFD",
+            )),
+        }
+    } else {
+        let (text, _, _) = WINDOWS_1252.decode(bytes);
+        Decoded {
+            text: text.into_owned(),
+            warning: Some(Diagnostic::warning(
+                "non_utf8",
+                "not valid UTF-8: decoded as Windows-1252 (Latin-1)",
+            )),
+        }
+    }
+}
+
+fn decode_with(encoding: &'static Encoding, bytes: &[u8], how: &str) -> Decoded {
+    let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
+    let warning = had_errors.then(|| {
+        Diagnostic::warning(
+            "bad_encoding",
+            format!(
+                "invalid {} bytes (from {how}) replaced with U+FFFD",
+                encoding.name()
+            ),
+        )
+    });
+    Decoded {
+        text: text.into_owned(),
+        warning,
+    }
+}
+
+/// The encoding named by the first `charset=` in the first bytes of an HTML page.
+fn declared_charset(bytes: &[u8]) -> Option<&'static Encoding> {
+    let head = bytes
+        .get(..CHARSET_PRESCAN_BYTES)
+        .unwrap_or(bytes)
+        .to_ascii_lowercase();
+    let needle = b"charset";
+    let at = head.windows(needle.len()).position(|w| w == needle)? + needle.len();
+    let rest = head.get(at..)?;
+    let rest = rest
+        .trim_ascii_start()
+        .strip_prefix(b"=")?
+        .trim_ascii_start();
+    let rest = rest
+        .strip_prefix(b"\"")
+        .or_else(|| rest.strip_prefix(b"'"))
+        .unwrap_or(rest);
+    let len = rest
+        .iter()
+        .position(|b| !(b.is_ascii_alphanumeric() || b"-_:.".contains(b)))
+        .unwrap_or(rest.len());
+    Encoding::for_label(rest.get(..len)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// (bytes, binary?)
+    const BINARY: &[(&[u8], bool)] = &[
+        (b"Rockets hit the base.\n", false),
+        (b"tabs\tand\r\nform\x0cfeeds", false),
+        (b"\x00", true),
+        (b"text with a NUL \x00 inside", true),
+        (b"\x01\x02\x03 mostly control", true),
+        (b"\x1b[1mbold\x1b[0m and a long enough plain line of text around it to stay under ten percent", false),
+        (b"\xff\xfeR\x00o\x00c\x00k\x00", false),
+        (b"", false),
+    ];
+
+    #[test]
+    fn detects_binary() {
+        for (bytes, binary) in BINARY {
+            assert_eq!(check_binary(bytes).is_err(), *binary, "{bytes:?}");
+        }
+    }
+
+    /// (bytes, html?, text, warning code)
+    const DECODE: &[(&[u8], bool, &str, Option<&str>)] = &[
+        (b"plain", false, "plain", None),
+        ("Qāsim".as_bytes(), false, "Qāsim", None),
+        (b"\xef\xbb\xbfwith BOM", false, "with BOM", None),
+        (
+            b"caf\xe9 \xab\xa0ok\xbb",
+            false,
+            "café «\u{a0}ok»",
+            Some("non_utf8"),
+        ),
+        (
+            b"Q\xc4\x81sim \xff",
+            false,
+            "Qāsim \u{fffd}",
+            Some("non_utf8"),
+        ),
+        (b"\xff\xfeR\x00o\x00", false, "Ro", None),
+        (b"\xfe\xff\x00R\x00o", false, "Ro", None),
+        (
+            b"<meta charset=\"iso-8859-1\"><p>caf\xe9</p>",
+            true,
+            "<meta charset=\"iso-8859-1\"><p>café</p>",
+            None,
+        ),
+        (
+            b"<meta http-equiv=Content-Type content='text/html; charset=windows-1256'><p>\xc8</p>",
+            true,
+            "<meta http-equiv=Content-Type content='text/html; charset=windows-1256'><p>ب</p>",
+            None,
+        ),
+        (
+            b"<meta charset=utf-16><p>ok</p>",
+            true,
+            "<meta charset=utf-16><p>ok</p>",
+            None,
+        ),
+        (
+            b"<meta charset=bogus><p>caf\xe9</p>",
+            true,
+            "<meta charset=bogus><p>café</p>",
+            Some("non_utf8"),
+        ),
+        (b"<p>caf\xe9</p>", true, "<p>café</p>", Some("non_utf8")),
+        (
+            b"<meta charset=\"utf-8\"><p>caf\xe9</p>",
+            true,
+            "<meta charset=\"utf-8\"><p>café</p>",
+            Some("non_utf8"),
+        ),
+        (
+            b"<meta charset=shift_jis><p>\x82</p>",
+            true,
+            "<meta charset=shift_jis><p>\u{fffd}</p>",
+            Some("bad_encoding"),
+        ),
+    ];
+
+    fn check(bytes: &[u8], html: bool, text: &str, warning: Option<&str>) {
+        let decoded = if html {
+            decode_html(bytes)
+        } else {
+            decode_text(bytes)
+        };
+        assert_eq!(decoded.text, text, "{bytes:?}");
+        assert_eq!(
+            decoded.warning.map(|w| w.code).as_deref(),
+            warning,
+            "{bytes:?}"
+        );
+    }
+
+    #[test]
+    fn decodes() {
+        for (bytes, html, text, warning) in DECODE {
+            check(bytes, *html, text, *warning);
+        }
+    }
+}

@@ -1,0 +1,120 @@
+//! When two event mentions can report the same real event, and how strongly they look alike.
+
+use sitrep_model::{EventType, PlaceRef, SourcedMention, SubEventType};
+
+/// Kilometres between two points (haversine).
+pub fn distance_km(a: &PlaceRef, b: &PlaceRef) -> f64 {
+    let (la1, lo1, la2, lo2) = (
+        a.lat.to_radians(),
+        a.lon.to_radians(),
+        b.lat.to_radians(),
+        b.lon.to_radians(),
+    );
+    let h = ((la2 - la1) / 2.0).sin().powi(2)
+        + la1.cos() * la2.cos() * ((lo2 - lo1) / 2.0).sin().powi(2);
+    2.0 * 6371.0 * h.sqrt().min(1.0).asin()
+}
+
+fn types_compatible(a: SubEventType, b: SubEventType) -> bool {
+    if a == b {
+        return true;
+    }
+    let (ta, tb) = (a.event_type(), b.event_type());
+    let crowd = |t: EventType| matches!(t, EventType::Protests | EventType::Riots);
+    // A crowd event is called a protest by one outlet and a riot by another.
+    if crowd(ta) && crowd(tb) {
+        return true;
+    }
+    // "Attack" is what an outlet says when it does not name the weapon.
+    (a == SubEventType::Attack && b.is_violent()) || (b == SubEventType::Attack && a.is_violent())
+}
+
+fn is_area(p: &PlaceRef) -> bool {
+    matches!(p.kind.as_str(), "country" | "admin1")
+}
+
+/// Place compatibility: `Some(closeness in 0..=1)` or `None` when the places rule a match out.
+fn places(a: Option<&PlaceRef>, b: Option<&PlaceRef>) -> Option<f64> {
+    match (a, b) {
+        (Some(a), Some(b)) => {
+            if a.id == b.id {
+                return Some(1.0);
+            }
+            if a.country != b.country {
+                return None;
+            }
+            if is_area(a) || is_area(b) {
+                // A country contains everything in it; a province contains what lies in it.
+                let contains = |area: &PlaceRef, p: &PlaceRef| {
+                    area.kind == "country"
+                        || (area.admin1.is_some() && area.admin1 == p.admin1)
+                        || distance_km(area, p) < 150.0
+                };
+                return (contains(a, b) || contains(b, a)).then_some(0.3);
+            }
+            let d = distance_km(a, b);
+            let limit = if a.geo_precision >= 2 || b.geo_precision >= 2 {
+                60.0
+            } else {
+                30.0
+            };
+            (d <= limit).then_some(0.9 - 0.5 * d / limit)
+        }
+        _ => Some(0.1),
+    }
+}
+
+/// How alike two mentions are, or `None` when they cannot be the same event.
+pub fn affinity(a: &SourcedMention, b: &SourcedMention) -> Option<f64> {
+    let (ma, mb) = (&a.mention, &b.mention);
+    if !types_compatible(ma.sub_event_type, mb.sub_event_type) {
+        return None;
+    }
+    let same_article = ma.article == mb.article;
+    // Dates: both known → they must overlap exactly (never merge attacks on different days).
+    match (&ma.time, &mb.time) {
+        (Some(ta), Some(tb)) => {
+            if !ta.value.overlaps(&tb.value, 0) {
+                return None;
+            }
+        }
+        _ if !same_article => return None,
+        _ => {}
+    }
+    let place = places(
+        ma.place.as_ref().map(|p| &p.value),
+        mb.place.as_ref().map(|p| &p.value),
+    )?;
+    // Without places on both sides, a cross-article match needs both dates to the day and the same type.
+    if (ma.place.is_none() || mb.place.is_none()) && !same_article {
+        let day =
+            |m: &sitrep_model::EventMention| m.time.as_ref().is_some_and(|t| t.value.days() == 1);
+        if !(day(ma) && day(mb) && ma.sub_event_type == mb.sub_event_type) {
+            return None;
+        }
+    }
+    // Named agents that differ (and are not one another's umbrella) are different events.
+    fn named(m: &sitrep_model::EventMention) -> Option<&sitrep_model::ActorRef> {
+        m.actor1.as_ref().map(|a| &a.value).filter(|a| !a.generic)
+    }
+    let mut score = place;
+    if let (Some(x), Some(y)) = (named(ma), named(mb)) {
+        let related = x.id == y.id || x.parents.contains(&y.id) || y.parents.contains(&x.id);
+        if !related {
+            return None;
+        }
+        score += 0.3;
+    }
+    if ma.sub_event_type == mb.sub_event_type {
+        score += 0.2;
+    }
+    if same_article {
+        score += 0.2;
+    }
+    Some(score)
+}
+
+/// Whether two mentions may report the same event.
+pub fn compatible(a: &SourcedMention, b: &SourcedMention) -> bool {
+    affinity(a, b).is_some()
+}

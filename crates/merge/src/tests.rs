@@ -1,0 +1,257 @@
+//! Merge tests: small hand-built mentions in, events out.
+
+use super::*;
+use chrono::NaiveDate;
+use sitrep_model::{
+    ActorRef, ActorType, DateRange, EventMention, Evidence, PlaceRef, Quantity, SourceMeta, Span,
+    SubEventType,
+};
+
+fn day(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+fn ev<T>(value: T) -> Evidence<T> {
+    Evidence {
+        value,
+        span: Span::new(0, 1),
+        sentence: Span::new(0, 10),
+    }
+}
+
+fn place(id: &str, lat: f64, lon: f64) -> PlaceRef {
+    PlaceRef {
+        id: id.into(),
+        name: id.into(),
+        country: "IQ".into(),
+        admin1: Some("Kirkuk".into()),
+        lat,
+        lon,
+        geo_precision: 1,
+        kind: "base".into(),
+    }
+}
+
+fn actor(id: &str) -> ActorRef {
+    ActorRef {
+        id: id.into(),
+        name: id.into(),
+        actor_type: ActorType::PoliticalMilitia,
+        country: None,
+        parents: vec![],
+        generic: false,
+    }
+}
+
+/// A mention: (article, id, type, date, place, killed low/high).
+fn m(
+    article: &str,
+    id: &str,
+    t: SubEventType,
+    date: &str,
+    p: Option<PlaceRef>,
+    killed: Option<(u32, Option<u32>)>,
+) -> SourcedMention {
+    SourcedMention {
+        mention: EventMention {
+            id: id.into(),
+            article: article.into(),
+            sub_event_type: t,
+            rule: "test".into(),
+            trigger: Span::new(0, 1),
+            sentence: Span::new(0, 10),
+            actor1: None,
+            actor2: None,
+            assoc_actors: vec![],
+            place: p.map(ev),
+            time: Some(ev(DateRange::day(day(date)))),
+            weapon: None,
+            killed: killed.map(|(low, high)| {
+                ev(Quantity {
+                    low,
+                    high,
+                    unit: None,
+                })
+            }),
+            wounded: None,
+            attributions: vec![],
+        },
+        source: SourceMeta {
+            article: article.into(),
+            url: None,
+            outlets: vec![format!("outlet-{article}")],
+            published: Some(day(date)),
+            title: None,
+            sentence: "s".into(),
+        },
+    }
+}
+
+const ROCKETS: SubEventType = SubEventType::ShellingArtilleryMissileAttack;
+
+#[test]
+fn reports_of_one_attack_merge_with_a_toll_range() {
+    let k1 = place("cur:k1", 35.51, 44.28);
+    let out = merge(vec![
+        (
+            m(
+                "a",
+                "m1",
+                ROCKETS,
+                "2019-12-27",
+                Some(k1.clone()),
+                Some((25, None)),
+            ),
+            None,
+        ),
+        (
+            m(
+                "b",
+                "m2",
+                ROCKETS,
+                "2019-12-27",
+                Some(k1.clone()),
+                Some((25, Some(25))),
+            ),
+            None,
+        ),
+        (
+            m(
+                "c",
+                "m3",
+                ROCKETS,
+                "2019-12-27",
+                Some(k1),
+                Some((31, Some(31))),
+            ),
+            None,
+        ),
+    ]);
+    assert_eq!(out.changed.len(), 1);
+    let e = &out.changed[0];
+    assert_eq!(e.article_count(), 3);
+    assert_eq!(
+        (e.fatalities.low, e.fatalities.best, e.fatalities.high),
+        (Some(25), Some(25), Some(31))
+    );
+    assert_eq!(e.fatalities.reports.len(), 3);
+    assert_eq!(out.merged_mentions, 2);
+}
+
+#[test]
+fn attacks_on_the_same_base_on_different_days_stay_apart() {
+    let k1 = place("cur:k1", 35.51, 44.28);
+    let out = merge(vec![
+        (
+            m("a", "m1", ROCKETS, "2019-12-27", Some(k1.clone()), None),
+            None,
+        ),
+        (m("b", "m2", ROCKETS, "2019-12-28", Some(k1), None), None),
+    ]);
+    assert_eq!(out.changed.len(), 2);
+}
+
+#[test]
+fn different_places_and_types_stay_apart() {
+    let k1 = place("cur:k1", 35.51, 44.28);
+    let far = place("gn:basra", 30.5, 47.8);
+    let out = merge(vec![
+        (
+            m("a", "m1", ROCKETS, "2019-12-27", Some(k1.clone()), None),
+            None,
+        ),
+        (m("b", "m2", ROCKETS, "2019-12-27", Some(far), None), None),
+        (
+            m(
+                "c",
+                "m3",
+                SubEventType::Arrests,
+                "2019-12-27",
+                Some(k1),
+                None,
+            ),
+            None,
+        ),
+    ]);
+    assert_eq!(out.changed.len(), 3);
+}
+
+#[test]
+fn different_named_agents_stay_apart() {
+    let k1 = place("cur:k1", 35.51, 44.28);
+    let mut a = m("a", "m1", ROCKETS, "2019-12-27", Some(k1.clone()), None);
+    let mut b = m("b", "m2", ROCKETS, "2019-12-27", Some(k1), None);
+    a.mention.actor1 = Some(ev(actor("kh")));
+    b.mention.actor1 = Some(ev(actor("isis")));
+    assert_eq!(merge(vec![(a, None), (b, None)]).changed.len(), 2);
+}
+
+#[test]
+fn result_does_not_depend_on_input_order() {
+    let k1 = place("cur:k1", 35.51, 44.28);
+    let input = vec![
+        m(
+            "a",
+            "m1",
+            ROCKETS,
+            "2019-12-27",
+            Some(k1.clone()),
+            Some((1, Some(1))),
+        ),
+        m("b", "m2", ROCKETS, "2019-12-27", Some(k1.clone()), None),
+        m("c", "m3", ROCKETS, "2019-12-28", Some(k1), None),
+    ];
+    let forward = merge(input.iter().cloned().map(|x| (x, None)).collect());
+    let backward = merge(input.into_iter().rev().map(|x| (x, None)).collect());
+    assert_eq!(forward.changed, backward.changed);
+}
+
+#[test]
+fn ids_are_stable_and_unchanged_events_are_not_rewritten() {
+    let k1 = place("cur:k1", 35.51, 44.28);
+    let first = merge(vec![(
+        m("a", "m1", ROCKETS, "2019-12-27", Some(k1.clone()), None),
+        None,
+    )]);
+    let id = first.changed[0].id.clone();
+    // A second report arrives: same event, same id, one event rewritten.
+    let second = merge(vec![
+        (
+            m("a", "m1", ROCKETS, "2019-12-27", Some(k1.clone()), None),
+            Some(id.clone()),
+        ),
+        (
+            m("b", "m0", ROCKETS, "2019-12-27", Some(k1.clone()), None),
+            None,
+        ),
+    ]);
+    assert_eq!(second.changed.len(), 1);
+    assert_eq!(second.changed[0].id, id);
+    assert!(second.removed.is_empty());
+    // Nothing new: nothing rewritten.
+    let third = merge(vec![
+        (
+            m("a", "m1", ROCKETS, "2019-12-27", Some(k1.clone()), None),
+            Some(id.clone()),
+        ),
+        (
+            m("b", "m0", ROCKETS, "2019-12-27", Some(k1), None),
+            Some(id),
+        ),
+    ]);
+    assert!(third.changed.is_empty());
+    assert_eq!(third.unchanged, 1);
+}
+
+#[test]
+fn unknown_tolls_stay_null() {
+    let out = merge(vec![(
+        m("a", "m1", ROCKETS, "2019-12-27", None, None),
+        None,
+    )]);
+    let e = &out.changed[0];
+    assert_eq!(
+        (e.fatalities.low, e.fatalities.best, e.fatalities.high),
+        (None, None, None)
+    );
+}

@@ -1,0 +1,253 @@
+//! The pipeline: the only crate that knows the order of the stages.
+//!
+//! ingest (read) → clean → identify → recognise → extract → merge → store. Each batch of new
+//! articles is written in one transaction together with the re-merged events of the time window
+//! it touches, so killing a run at any moment loses nothing and duplicates nothing: a re-run skips
+//! the articles already stored (by content id) and redoes the rest.
+
+mod analyze;
+mod report;
+
+use chrono::{Duration, NaiveDate};
+use sitrep_ingest::{InputFile, Item, RawArticle};
+use sitrep_model::{Severity, SourceMeta, SourcedMention};
+use sitrep_store::{ArticleSighting, Batch, LogEntry, Store, StoreError};
+use std::collections::{BTreeSet, HashSet};
+
+pub use analyze::{Analyzer, Prepared};
+pub use report::IngestReport;
+
+#[derive(Debug, thiserror::Error)]
+pub enum PipelineError {
+    #[error("loading the built-in gazetteer: {0}")]
+    Gazetteer(String),
+    #[error("loading the built-in event rules: {0}")]
+    Rules(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// How ingest proceeds.
+#[derive(Debug, Clone)]
+pub struct IngestOptions {
+    /// New articles per transaction.
+    pub batch_size: usize,
+}
+
+impl Default for IngestOptions {
+    fn default() -> Self {
+        IngestOptions { batch_size: 64 }
+    }
+}
+
+/// Progress as ingest goes: called after every file and every batch.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Progress {
+    pub files_done: usize,
+    pub bytes_done: u64,
+    pub articles_read: usize,
+}
+
+/// Accumulates one transaction's worth of work.
+#[derive(Default)]
+struct Pending {
+    batch: Batch,
+    new_mentions: Vec<SourcedMention>,
+    ids_in_batch: HashSet<String>,
+}
+
+/// Ingests `files` into `store`, calling `progress` as it goes.
+pub fn ingest(
+    analyzer: &Analyzer,
+    store: &mut dyn Store,
+    files: &[InputFile],
+    options: &IngestOptions,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<IngestReport, PipelineError> {
+    let mut report = IngestReport::default();
+    let mut pending = Pending::default();
+    let mut state = Progress::default();
+    for file in files {
+        for item in sitrep_ingest::read(file) {
+            match item {
+                Item::Skipped(s) => {
+                    report.skip(s.code, &s.origin.to_string(), &s.message);
+                    pending.batch.log.push(LogEntry {
+                        origin: s.origin.to_string(),
+                        severity: Severity::Error,
+                        code: s.code.to_string(),
+                        message: s.message,
+                    });
+                }
+                Item::Article(raw) => {
+                    report.articles_read += 1;
+                    state.articles_read += 1;
+                    accept(analyzer, &*store, raw, &mut pending, &mut report)?;
+                    if pending.batch.articles.len() >= options.batch_size.max(1) {
+                        flush(store, &mut pending, &mut report)?;
+                        progress(state);
+                    }
+                }
+            }
+        }
+        state.files_done += 1;
+        state.bytes_done += file.size;
+        progress(state);
+    }
+    flush(store, &mut pending, &mut report)?;
+    progress(state);
+    Ok(report)
+}
+
+/// Takes one raw article into the pending batch: a sighting always, analysis if its text is new.
+fn accept(
+    analyzer: &Analyzer,
+    store: &dyn Store,
+    raw: RawArticle,
+    pending: &mut Pending,
+    report: &mut IngestReport,
+) -> Result<(), PipelineError> {
+    let origin = raw.origin.to_string();
+    for w in &raw.warnings {
+        report.warn(&w.code);
+        pending.batch.log.push(LogEntry {
+            origin: origin.clone(),
+            severity: w.severity,
+            code: w.code.clone(),
+            message: w.message.clone(),
+        });
+    }
+    let Some(prepared) = analyzer.prepare(&raw) else {
+        report.skip(
+            "empty",
+            &origin,
+            "no article content left after removing boilerplate",
+        );
+        pending.batch.log.push(LogEntry {
+            origin,
+            severity: Severity::Error,
+            code: "empty".into(),
+            message: "no article content left after removing boilerplate".into(),
+        });
+        return Ok(());
+    };
+    let id = prepared.article.id.clone();
+    pending.batch.sightings.push(ArticleSighting {
+        article: id.clone(),
+        outlet: prepared.article.outlet.clone(),
+        url: prepared.article.url.clone(),
+        title: prepared.article.title.clone(),
+        published: prepared.article.published,
+        source_id: prepared.article.source_id.clone(),
+        origin,
+    });
+    if pending.ids_in_batch.contains(&id) || store.has_article(&id)? {
+        report.duplicates += 1;
+        return Ok(());
+    }
+    pending.ids_in_batch.insert(id);
+    let analysis = analyzer.analyze(&prepared);
+    for d in &analysis.diagnostics {
+        if matches!(
+            d.code.as_str(),
+            "modality" | "background" | "no_type" | "unlinked_attribution"
+        ) {
+            report.dropped(&d.code);
+        }
+    }
+    let article = &prepared.article;
+    report.mentions += analysis.events.len();
+    for m in analysis.events {
+        let sentence = m.sentence.slice(&article.text).to_string();
+        pending.new_mentions.push(SourcedMention {
+            source: SourceMeta {
+                article: article.id.clone(),
+                url: article.url.clone(),
+                outlets: article.outlet.iter().cloned().collect(),
+                published: article.published,
+                title: article.title.clone(),
+                sentence,
+            },
+            mention: m,
+        });
+    }
+    pending
+        .batch
+        .articles
+        .push((prepared.article, analysis.mentions));
+    Ok(())
+}
+
+/// Merges the pending mentions with the stored ones of the window they touch, and writes it all.
+fn flush(
+    store: &mut dyn Store,
+    pending: &mut Pending,
+    report: &mut IngestReport,
+) -> Result<(), PipelineError> {
+    let mut p = std::mem::take(pending);
+    if p.batch.articles.is_empty() && p.batch.sightings.is_empty() && p.batch.log.is_empty() {
+        return Ok(());
+    }
+    if !p.new_mentions.is_empty() {
+        let mut existing = Vec::new();
+        let mut seen: HashSet<String> = HashSet::new();
+        for window in windows_of(&p.new_mentions) {
+            for item in store.mentions_for_merge(Some(window), &[])? {
+                if seen.insert(item.0.mention.id.clone()) {
+                    existing.push(item);
+                }
+            }
+        }
+        let event_ids: Vec<String> = existing
+            .iter()
+            .filter_map(|(_, e)| e.clone())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        if !event_ids.is_empty() {
+            for item in store.mentions_for_merge(None, &event_ids)? {
+                if seen.insert(item.0.mention.id.clone()) {
+                    existing.push(item);
+                }
+            }
+        }
+        let mut all = existing;
+        all.extend(p.new_mentions.iter().cloned().map(|m| (m, None)));
+        let outcome = sitrep_merge::merge(all);
+        report.merged_mentions += outcome.merged_mentions;
+        p.batch.events_removed = outcome.removed;
+        p.batch.events_upserted = outcome.changed;
+        p.batch.mentions = p.new_mentions;
+    }
+    let outcome = store.write_batch(&p.batch)?;
+    report.articles_new += outcome.articles_new;
+    report.sightings_new += outcome.sightings_new;
+    report.events_new += outcome.events_new;
+    report.events_updated += outcome.events_updated;
+    report.events_removed += outcome.events_removed;
+    Ok(())
+}
+
+/// The date windows new mentions touch, each widened by a day on both sides; overlapping windows
+/// are joined so a batch spanning years reads only the days it touches.
+fn windows_of(mentions: &[SourcedMention]) -> Vec<(NaiveDate, NaiveDate)> {
+    let mut ranges: Vec<(NaiveDate, NaiveDate)> = mentions
+        .iter()
+        .filter_map(|m| m.mention.time.as_ref())
+        .map(|t| {
+            (
+                t.value.start - Duration::days(1),
+                t.value.end + Duration::days(1),
+            )
+        })
+        .collect();
+    ranges.sort();
+    let mut out: Vec<(NaiveDate, NaiveDate)> = Vec::new();
+    for (start, end) in ranges {
+        match out.last_mut() {
+            Some(last) if start <= last.1 => last.1 = last.1.max(end),
+            _ => out.push((start, end)),
+        }
+    }
+    out
+}

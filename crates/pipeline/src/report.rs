@@ -1,0 +1,53 @@
+//! The ingest summary: what was read, skipped (with reasons), merged and written.
+
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Counts of everything ingest did; nothing disappears without a reason here.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct IngestReport {
+    pub articles_read: usize,
+    /// Articles new to the ledger.
+    pub articles_new: usize,
+    /// Articles whose text was already stored (re-ingest or syndicated copy): recorded as sightings only.
+    pub duplicates: usize,
+    /// New (article, outlet, url) sightings, including first ones.
+    pub sightings_new: usize,
+    /// Inputs skipped, by reason code.
+    pub skipped: BTreeMap<String, usize>,
+    /// The first few skipped inputs with their messages, for the summary.
+    pub skipped_examples: Vec<String>,
+    /// Warnings (input kept), by code.
+    pub warnings: BTreeMap<String, usize>,
+    /// Event mentions extracted from new articles.
+    pub mentions: usize,
+    /// Candidate mentions dropped by extraction, by reason (modality, background, ...).
+    pub dropped: BTreeMap<String, usize>,
+    /// Mentions folded into an event another mention had started.
+    pub merged_mentions: usize,
+    pub events_new: usize,
+    pub events_updated: usize,
+    pub events_removed: usize,
+}
+
+impl IngestReport {
+    pub fn skip(&mut self, code: &str, origin: &str, message: &str) {
+        *self.skipped.entry(code.to_string()).or_default() += 1;
+        if self.skipped_examples.len() < 10 {
+            self.skipped_examples
+                .push(format!("{origin}: {code}: {message}"));
+        }
+    }
+
+    pub fn warn(&mut self, code: &str) {
+        *self.warnings.entry(code.to_string()).or_default() += 1;
+    }
+
+    pub fn dropped(&mut self, code: &str) {
+        *self.dropped.entry(code.to_string()).or_default() += 1;
+    }
+
+    pub fn skipped_total(&self) -> usize {
+        self.skipped.values().sum()
+    }
+}

@@ -1,0 +1,72 @@
+//! Everything that can go wrong reading or writing the ledger.
+
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The file could not be opened or is not a SQLite database.
+    #[error("cannot open the database {}: {source}", path.display())]
+    Open {
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
+
+    #[error("cannot create the directory for the database {}: {source}", path.display())]
+    CreateDir {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// The database was written by a newer sitrep.
+    #[error("the database has schema version {found}, but this sitrep understands up to {supported}; upgrade sitrep")]
+    TooNew { found: u32, supported: u32 },
+
+    /// A prefix matches more than one event id.
+    #[error("`{prefix}` matches several events ({}); give more of the id", .candidates.join(", "))]
+    Ambiguous {
+        prefix: String,
+        candidates: Vec<String>,
+    },
+
+    /// A backend or URL scheme this build cannot use.
+    #[error("unsupported store: {0}")]
+    Unsupported(String),
+
+    #[error("upgrading the database to schema version {version} failed: {source}")]
+    Migration {
+        version: u32,
+        #[source]
+        source: rusqlite::Error,
+    },
+
+    #[error("cannot encode {what} as JSON: {source}")]
+    Encode {
+        what: String,
+        #[source]
+        source: serde_json::Error,
+    },
+
+    /// A stored value that sitrep cannot read back (hand-edited or damaged file).
+    #[error("stored {what} is unreadable: {detail}")]
+    Corrupt { what: String, detail: String },
+
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+}
+
+impl StoreError {
+    /// Whether the user can fix this (a wrong path, a prefix, a version or backend mismatch),
+    /// as opposed to an internal failure or a damaged database.
+    pub fn is_user_error(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Open { .. }
+                | StoreError::CreateDir { .. }
+                | StoreError::TooNew { .. }
+                | StoreError::Ambiguous { .. }
+                | StoreError::Unsupported(_)
+        )
+    }
+}

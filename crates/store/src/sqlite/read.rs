@@ -1,0 +1,248 @@
+//! Reading the ledger back: events by filter or id prefix, articles, merge candidates, counts.
+
+use super::codec::{date_text, from_json, mentions_from_json, parse_date, parse_severity, to_json};
+use crate::{ArticleSighting, Counts, EventFilter, LogEntry, StoreError, StoredArticle};
+use chrono::NaiveDate;
+use rusqlite::{named_params, params, Connection, OptionalExtension};
+use sitrep_model::{Article, Event, SourcedMention};
+
+/// How many candidate ids an ambiguity error lists.
+const AMBIGUOUS_SHOWN: usize = 8;
+
+pub(crate) fn has_article(conn: &Connection, id: &str) -> Result<bool, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM articles WHERE id = ?1)")?
+        .query_row([id], |r| r.get(0))?)
+}
+
+pub(crate) fn mentions_for_merge(
+    conn: &Connection,
+    window: Option<(NaiveDate, NaiveDate)>,
+    event_ids: &[String],
+) -> Result<Vec<(SourcedMention, Option<String>)>, StoreError> {
+    // The id list travels as one JSON array parameter, so the statement stays fixed and cached
+    // whatever the number of ids.
+    let ids = to_json(event_ids, || "event id list".to_string())?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, json, event_id FROM event_mentions
+         WHERE (:start IS NOT NULL AND date_start <= :end AND date_end >= :start)
+            OR event_id IN (SELECT value FROM json_each(:ids))
+         ORDER BY date_start IS NULL, date_start, id",
+    )?;
+    let rows = stmt.query_map(
+        named_params! {
+            ":start": date_text(window.map(|w| w.0)),
+            ":end": date_text(window.map(|w| w.1)),
+            ":ids": ids,
+        },
+        |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+            ))
+        },
+    )?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, json, event_id) = row?;
+        let mention: SourcedMention = from_json(&json, || format!("event mention {id}"))?;
+        out.push((mention, event_id));
+    }
+    Ok(out)
+}
+
+/// Trims a text filter; an empty one filters nothing.
+fn text_filter(value: &Option<String>) -> Option<&str> {
+    value.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+pub(crate) fn events(conn: &Connection, filter: &EventFilter) -> Result<Vec<Event>, StoreError> {
+    // One fixed statement: each condition switches itself off when its parameter is NULL.
+    let mut stmt = conn.prepare_cached(
+        "SELECT e.id, e.json FROM events e
+         WHERE (:since IS NULL OR coalesce(e.date_end, e.date) >= :since)
+           AND (:until IS NULL OR e.date <= :until)
+           AND (:country IS NULL OR e.country = :country COLLATE NOCASE)
+           AND (:event_type IS NULL
+                OR e.event_type = :event_type COLLATE NOCASE
+                OR e.sub_event_type = :event_type COLLATE NOCASE)
+           AND (:actor IS NULL
+                OR sitrep_contains(e.actor1, :actor)
+                OR sitrep_contains(e.actor2, :actor)
+                OR sitrep_contains(e.assoc_actors, :actor))
+           AND (:text IS NULL
+                OR sitrep_contains(e.location, :text)
+                OR sitrep_contains(e.actor1, :text)
+                OR sitrep_contains(e.actor2, :text)
+                OR sitrep_contains(e.assoc_actors, :text)
+                OR EXISTS (SELECT 1 FROM event_sources s
+                           WHERE s.event_id = e.id AND sitrep_contains(s.sentence, :text)))
+         ORDER BY e.date IS NULL, e.date, e.id
+         LIMIT :limit",
+    )?;
+    // A negative LIMIT means no limit in SQLite.
+    let limit = filter
+        .limit
+        .map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
+    let rows = stmt.query_map(
+        named_params! {
+            ":since": date_text(filter.since),
+            ":until": date_text(filter.until),
+            ":country": text_filter(&filter.country),
+            ":event_type": text_filter(&filter.event_type),
+            ":actor": text_filter(&filter.actor),
+            ":text": text_filter(&filter.text),
+            ":limit": limit,
+        },
+        |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)),
+    )?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, json) = row?;
+        out.push(from_json(&json, || format!("event {id}"))?);
+    }
+    Ok(out)
+}
+
+pub(crate) fn event(conn: &Connection, id_or_prefix: &str) -> Result<Option<Event>, StoreError> {
+    let wanted = id_or_prefix.trim();
+    if wanted.is_empty() {
+        return Ok(None);
+    }
+    // An exact id wins even when it is also the prefix of longer ids.
+    let exact: Option<String> = conn
+        .prepare_cached("SELECT json FROM events WHERE id = ?1")?
+        .query_row([wanted], |r| r.get(0))
+        .optional()?;
+    if let Some(json) = exact {
+        return from_json(&json, || format!("event {wanted}")).map(Some);
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, json FROM events WHERE substr(id, 1, length(?1)) = ?1 ORDER BY id LIMIT ?2",
+    )?;
+    let limit = i64::try_from(AMBIGUOUS_SHOWN).unwrap_or(i64::MAX);
+    let found = stmt
+        .query_map(params![wanted, limit], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    match found.as_slice() {
+        [] => Ok(None),
+        [(id, json)] => from_json(json, || format!("event {id}")).map(Some),
+        _ => Err(StoreError::Ambiguous {
+            prefix: wanted.to_string(),
+            candidates: found.into_iter().map(|(id, _)| id).collect(),
+        }),
+    }
+}
+
+pub(crate) fn article(conn: &Connection, id: &str) -> Result<Option<StoredArticle>, StoreError> {
+    let row = conn
+        .prepare_cached(
+            "SELECT id, source_id, url, outlet, title, published, lang, text, mentions_json
+             FROM articles WHERE id = ?1",
+        )?
+        .query_row([id], |r| {
+            Ok((
+                Article {
+                    id: r.get(0)?,
+                    source_id: r.get(1)?,
+                    url: r.get(2)?,
+                    outlet: r.get(3)?,
+                    title: r.get(4)?,
+                    published: None,
+                    lang: r.get(6)?,
+                    text: r.get(7)?,
+                },
+                r.get::<_, Option<String>>(5)?,
+                r.get::<_, String>(8)?,
+            ))
+        })
+        .optional()?;
+    let Some((mut article, published, mentions_json)) = row else {
+        return Ok(None);
+    };
+    article.published = parse_date(published, &format!("publication date of article {id}"))?;
+    let mentions = mentions_from_json(&mentions_json, || format!("mentions of article {id}"))?;
+
+    let mut stmt = conn.prepare_cached(
+        "SELECT outlet, url, title, published, source_id, origin
+         FROM article_outlets WHERE article_id = ?1 ORDER BY id",
+    )?;
+    let rows = stmt.query_map([id], |r| {
+        Ok((
+            ArticleSighting {
+                article: id.to_string(),
+                outlet: r.get(0)?,
+                url: r.get(1)?,
+                title: r.get(2)?,
+                published: None,
+                source_id: r.get(4)?,
+                origin: r.get(5)?,
+            },
+            r.get::<_, Option<String>>(3)?,
+        ))
+    })?;
+    let mut sightings = Vec::new();
+    for row in rows {
+        let (mut sighting, published) = row?;
+        sighting.published = parse_date(
+            published,
+            &format!("publication date of a sighting of article {id}"),
+        )?;
+        sightings.push(sighting);
+    }
+    Ok(Some((article, sightings, mentions)))
+}
+
+pub(crate) fn counts(conn: &Connection) -> Result<Counts, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT
+             (SELECT count(*) FROM articles),
+             (SELECT count(*) FROM article_outlets),
+             (SELECT count(DISTINCT outlet) FROM article_outlets),
+             (SELECT count(*) FROM event_mentions),
+             (SELECT count(*) FROM events),
+             (SELECT count(*) FROM ingest_log)",
+        )?
+        .query_row([], |r| {
+            Ok(Counts {
+                articles: r.get(0)?,
+                sightings: r.get(1)?,
+                outlets: r.get(2)?,
+                mentions: r.get(3)?,
+                events: r.get(4)?,
+                log_entries: r.get(5)?,
+            })
+        })?)
+}
+
+pub(crate) fn log_entries(conn: &Connection, limit: usize) -> Result<Vec<LogEntry>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT origin, severity, code, message FROM (
+             SELECT id, origin, severity, code, message FROM ingest_log ORDER BY id DESC LIMIT ?1
+         ) ORDER BY id",
+    )?;
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let rows = stmt.query_map([limit], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (origin, severity, code, message) = row?;
+        out.push(LogEntry {
+            origin,
+            severity: parse_severity(&severity)?,
+            code,
+            message,
+        });
+    }
+    Ok(out)
+}

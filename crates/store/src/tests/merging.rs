@@ -1,0 +1,122 @@
+//! Selecting the mentions a re-merge needs: by date window and by the events they belong to.
+
+use super::*;
+use crate::Store;
+
+/// The scenario plus two mentions: one unassigned with a month-long date, one undated that
+/// belongs to the Green Zone event.
+fn store() -> SqliteStore {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    let mut batch = scenario();
+    let a = articles();
+    batch.mentions.push(mention(
+        &a.embassy,
+        2,
+        SubEventType::Other,
+        "No one was killed.",
+        "killed",
+        Some(DateRange::month_of(d(2020, 1, 1))),
+        &["Wire A"],
+    ));
+    let undated = mention(
+        &a.green_zone,
+        2,
+        SubEventType::ShellingArtilleryMissileAttack,
+        "A little-known group, Ashab al-Kahf, claimed the attack on Telegram.",
+        "attack",
+        None,
+        &["Gazette C"],
+    );
+    let green = batch
+        .events_upserted
+        .iter_mut()
+        .find(|e| e.id == "ev-green-zone")
+        .unwrap();
+    green.mentions.push(undated);
+    store.write_batch(&batch).unwrap();
+    store
+}
+
+fn found(
+    store: &SqliteStore,
+    window: Option<(NaiveDate, NaiveDate)>,
+    events: &[&str],
+) -> Vec<(String, Option<String>)> {
+    let events: Vec<String> = events.iter().map(|s| s.to_string()).collect();
+    store
+        .mentions_for_merge(window, &events)
+        .unwrap()
+        .into_iter()
+        .map(|(m, event)| (m.mention.id, event))
+        .collect()
+}
+
+fn pair(mention: &str, event: Option<&str>) -> (String, Option<String>) {
+    (mention.to_string(), event.map(str::to_string))
+}
+
+#[test]
+fn a_window_selects_mentions_whose_dates_intersect_it() {
+    let store = store();
+    assert_eq!(
+        found(&store, Some((d(2019, 12, 28), d(2019, 12, 30))), &[]),
+        [
+            pair("a-strikes-m1", Some("ev-us-strikes")),
+            pair("a-strikes-m2", Some("ev-us-strikes"))
+        ]
+    );
+    // Both ends are inclusive.
+    assert_eq!(
+        found(&store, Some((d(2019, 12, 27), d(2019, 12, 27))), &[]),
+        [pair("a-k1-m1", Some("ev-k1-rockets"))]
+    );
+    assert_eq!(
+        found(&store, Some((d(2019, 12, 31), d(2019, 12, 31))), &[]),
+        [pair("a-embassy-m1", Some("ev-embassy"))]
+    );
+    // A month-long range is found by a window that only overlaps its end, and it is unassigned.
+    assert_eq!(
+        found(&store, Some((d(2020, 1, 31), d(2020, 3, 1))), &[]),
+        [pair("a-embassy-m2", None)]
+    );
+    assert!(found(&store, Some((d(2021, 1, 1), d(2023, 12, 31))), &[]).is_empty());
+}
+
+#[test]
+fn mentions_of_named_events_are_added_whatever_their_dates() {
+    let store = store();
+    assert_eq!(
+        found(
+            &store,
+            Some((d(2019, 12, 28), d(2019, 12, 30))),
+            &["ev-tower-22", "ev-green-zone", "ev-us-strikes"]
+        ),
+        [
+            pair("a-strikes-m1", Some("ev-us-strikes")),
+            pair("a-strikes-m2", Some("ev-us-strikes")),
+            pair("a-green-m1", Some("ev-green-zone")),
+            pair("a-tower22-m1", Some("ev-tower-22")),
+            // Undated mentions come last.
+            pair("a-green-m2", Some("ev-green-zone")),
+        ]
+    );
+    assert_eq!(
+        found(&store, None, &["ev-k1-rockets"]),
+        [pair("a-k1-m1", Some("ev-k1-rockets"))]
+    );
+    assert!(found(&store, None, &[]).is_empty());
+    assert!(found(&store, None, &["ev-unknown"]).is_empty());
+}
+
+#[test]
+fn mentions_come_back_with_their_sources() {
+    let store = store();
+    let batch = scenario();
+    let (mention, event) = store
+        .mentions_for_merge(None, &["ev-k1-rockets".to_string()])
+        .unwrap()
+        .remove(0);
+    assert_eq!(event.as_deref(), Some("ev-k1-rockets"));
+    assert_eq!(mention, batch.events_upserted[0].mentions[0]);
+    assert_eq!(mention.source.outlets, ["Wire A", "Daily B"]);
+}

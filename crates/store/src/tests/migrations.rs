@@ -1,0 +1,124 @@
+//! Upgrading old databases: a version-1 file built here, and the committed version-1 fixture.
+//!
+//! Regenerate the fixture with `UPDATE_FIXTURES=1 cargo test -p sitrep-store` (only when the
+//! scenario or the model's JSON form changes on purpose; the fixture must stay at version 1).
+
+use super::*;
+use crate::{EventFilter, Store, StoreError, SCHEMA_VERSION};
+use rusqlite::{Connection, OpenFlags};
+use std::path::Path;
+
+const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/test_data/schema_v1.sqlite");
+
+/// A version-1 database holding the scenario, written by the version-1 migration only.
+fn write_v1(path: &Path) {
+    let mut store = SqliteStore::open_at_version(path, 1).unwrap();
+    assert_eq!(store.schema_version().unwrap(), 1);
+    store.write_batch(&scenario()).unwrap();
+}
+
+fn has_view(store: &SqliteStore, name: &str) -> bool {
+    store
+        .conn
+        .query_row(
+            "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'view' AND name = ?1)",
+            [name],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
+/// Checks that `store` is at the latest version and holds the scenario unchanged.
+fn assert_upgraded_with_scenario(store: &SqliteStore) {
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    let batch = scenario();
+    let mut expected = batch.events_upserted.clone();
+    expected
+        .sort_by(|a, b| (a.date.map(|d| d.start), &a.id).cmp(&(b.date.map(|d| d.start), &b.id)));
+    assert_eq!(store.events(&EventFilter::default()).unwrap(), expected);
+    let (article, mentions) = &batch.articles[0];
+    let (stored, sightings, stored_mentions) = store.article(&article.id).unwrap().unwrap();
+    assert_eq!((&stored, &stored_mentions), (article, mentions));
+    assert_eq!(sightings.len(), 2);
+    assert_eq!(store.log_entries(10).unwrap(), batch.log);
+
+    // What version 2 added works on the rows version 1 wrote.
+    assert!(has_view(store, "v_events"));
+    let (n_sources, outlets, attributions): (i64, String, String) = store
+        .conn
+        .query_row(
+            "SELECT n_sources, outlets, attributions FROM v_events WHERE id = 'ev-k1-rockets'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!((n_sources, outlets.as_str()), (1, "Daily B; Wire A"));
+    assert_eq!(attributions, "blamed: Kata'ib Hizbollah");
+}
+
+#[test]
+fn a_version_1_database_is_upgraded_on_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ledger.sqlite");
+    write_v1(&path);
+    {
+        let old = SqliteStore::open_at_version(&path, 1).unwrap();
+        assert!(!has_view(&old, "v_events"));
+    }
+    let store = SqliteStore::open(&path).unwrap();
+    assert_upgraded_with_scenario(&store);
+    drop(store);
+    // Opening an up-to-date file again changes nothing.
+    let store = SqliteStore::open(&path).unwrap();
+    assert_upgraded_with_scenario(&store);
+}
+
+#[test]
+fn the_committed_version_1_fixture_is_upgraded_on_open() {
+    if std::env::var_os("UPDATE_FIXTURES").is_some() {
+        regenerate_fixture(Path::new(FIXTURE));
+    }
+    let committed = Connection::open_with_flags(FIXTURE, OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    let version: u32 = committed
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 1, "the fixture must stay a version-1 database");
+    drop(committed);
+
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("copy.sqlite");
+    std::fs::copy(FIXTURE, &copy).unwrap();
+    let store = SqliteStore::open(&copy).unwrap();
+    assert_upgraded_with_scenario(&store);
+}
+
+/// Writes the fixture as a self-contained file: rollback journal (no -wal file beside it) and
+/// small pages, so that it stays tiny in the repository.
+fn regenerate_fixture(path: &Path) {
+    let _ = std::fs::remove_file(path);
+    write_v1(path);
+    let conn = Connection::open(path).unwrap();
+    let _mode: String = conn
+        .pragma_update_and_check(None, "journal_mode", "delete", |r| r.get(0))
+        .unwrap();
+    conn.pragma_update(None, "page_size", 1024).unwrap();
+    conn.execute_batch("VACUUM").unwrap();
+}
+
+#[test]
+fn a_database_from_a_newer_sitrep_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("future.sqlite");
+    Connection::open(&path)
+        .unwrap()
+        .pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+        .unwrap();
+    match SqliteStore::open(&path) {
+        Err(e @ StoreError::TooNew { .. }) => {
+            assert!(e.is_user_error());
+            assert!(e.to_string().contains("upgrade sitrep"), "{e}");
+        }
+        Err(other) => panic!("expected TooNew, got {other}"),
+        Ok(_) => panic!("expected TooNew, got a store"),
+    }
+}

@@ -1,0 +1,359 @@
+//! Folding text for dictionary matching, with an alignment from folded bytes back to the original.
+//!
+//! The rules, applied to each original char in order:
+//!
+//! 1. Apostrophe-like marks (`'` `’` `‘` `ʿ` `ʾ` `ʼ` `ʻ` `` ` `` `´` `′`) and the Arabic hamza
+//!    `ء` are removed, so "Kata'ib" and "Kataʾib" both fold to "kataib". The one exception is the
+//!    English possessive: an apostrophe that follows a letter or digit and is followed by `s` and
+//!    then a non-alphanumeric char (or the end) becomes a word boundary, so "Hizbollah's" folds to
+//!    "hizbollah s" and still matches the key "hizbollah".
+//! 2. Invisible format chars (soft hyphen, zero-width joiners, direction marks, BOM, tatweel) are
+//!    removed.
+//! 3. Everything else is decomposed with Unicode NFKD; combining marks are dropped ("Qāsim" →
+//!    "qasim", "أ" → "ا"); letters and digits of any script are lowercased and kept.
+//! 4. Every other char (whitespace, hyphens, dots, quotes, brackets, symbols) is a separator; a run
+//!    of separators becomes one space, and there is no leading or trailing space.
+//!
+//! [`fold`] and [`Folded::new`] share one implementation, so dictionary keys and article text are
+//! always folded identically.
+
+use sitrep_model::Span;
+use unicode_normalization::char::{decompose_compatible, is_combining_mark};
+
+/// Text folded for dictionary matching, with alignment back to the original.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Folded {
+    pub text: String,
+    /// One piece per char of `text`, in order.
+    map: Vec<Piece>,
+    original_len: usize,
+}
+
+/// Where one folded char sits in the folded text and which original bytes produced it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Piece {
+    folded: usize,
+    start: usize,
+    end: usize,
+}
+
+impl Folded {
+    pub fn new(original: &str) -> Folded {
+        let mut text = String::with_capacity(original.len());
+        let mut map = Vec::with_capacity(original.len());
+        fold_with(original, |c, start, end| {
+            map.push(Piece {
+                folded: text.len(),
+                start,
+                end,
+            });
+            text.push(c);
+        });
+        Folded {
+            text,
+            map,
+            original_len: original.len(),
+        }
+    }
+
+    /// Original byte span covering folded bytes `[start, end)`.
+    ///
+    /// Offsets are clamped to the folded text and widened to char boundaries, so any input is
+    /// accepted. For a range of whole folded words the result is exactly the original words,
+    /// without surrounding separators or a trailing possessive. An empty range maps to an empty
+    /// span at the corresponding original position.
+    pub fn to_original(&self, start: usize, end: usize) -> Span {
+        let len = self.text.len();
+        let start = floor_boundary(&self.text, start.min(len));
+        let end = ceil_boundary(&self.text, end.min(len));
+        // The piece containing folded byte `at`, if any.
+        let piece_at = |at: usize| -> Option<&Piece> {
+            let i = self
+                .map
+                .partition_point(|p| p.folded <= at)
+                .checked_sub(1)?;
+            self.map.get(i)
+        };
+        if start >= end {
+            let pos = match self.map.get(self.map.partition_point(|p| p.folded < start)) {
+                Some(p) => p.start,
+                None => self.original_len,
+            };
+            return Span::new(pos, pos);
+        }
+        match (piece_at(start), piece_at(end - 1)) {
+            (Some(first), Some(last)) if first.start <= last.end => {
+                Span::new(first.start, last.end)
+            }
+            _ => Span::new(self.original_len, self.original_len),
+        }
+    }
+}
+
+/// The same folding as [`Folded::new`] without the alignment: used to build dictionary keys so
+/// keys and text fold identically.
+pub fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    fold_with(s, |c, _, _| out.push(c));
+    out
+}
+
+/// Runs the folding rules over `original`, calling `emit(char, original_start, original_end)` for
+/// every char of the folded text in order.
+fn fold_with(original: &str, emit: impl FnMut(char, usize, usize)) {
+    let mut state = State {
+        emit,
+        pending: None,
+        emitted: false,
+        prev_word: false,
+    };
+    for (i, c) in original.char_indices() {
+        let end = i + c.len_utf8();
+        if is_ignorable(c) {
+            continue;
+        }
+        if is_apostrophe(c) {
+            if state.prev_word && is_possessive_s(original.get(end..).unwrap_or("")) {
+                state.separator(i, end);
+            }
+            continue;
+        }
+        if c.is_ascii() {
+            // Fast path: ASCII never decomposes.
+            state.push(c, i, end);
+        } else {
+            decompose_compatible(c, |d| state.push(d, i, end));
+        }
+    }
+}
+
+struct State<F> {
+    emit: F,
+    /// Original span of the separators seen since the last emitted word char.
+    pending: Option<(usize, usize)>,
+    emitted: bool,
+    /// Whether the last original char that produced output produced a word char.
+    prev_word: bool,
+}
+
+impl<F: FnMut(char, usize, usize)> State<F> {
+    /// Handles one char of the decomposition of the original char at `[start, end)`.
+    fn push(&mut self, d: char, start: usize, end: usize) {
+        if is_combining_mark(d) || is_ignorable(d) || is_apostrophe(d) {
+            return;
+        }
+        if !d.is_alphanumeric() {
+            self.separator(start, end);
+            return;
+        }
+        if let Some((s, e)) = self.pending.take() {
+            if self.emitted {
+                (self.emit)(' ', s, e);
+            }
+        }
+        if d.is_ascii() {
+            (self.emit)(d.to_ascii_lowercase(), start, end);
+        } else {
+            for l in d.to_lowercase() {
+                if !is_combining_mark(l) {
+                    (self.emit)(l, start, end);
+                }
+            }
+        }
+        self.emitted = true;
+        self.prev_word = true;
+    }
+
+    fn separator(&mut self, start: usize, end: usize) {
+        self.pending = Some(match self.pending {
+            Some((s, _)) => (s, end),
+            None => (start, end),
+        });
+        self.prev_word = false;
+    }
+}
+
+/// Marks that transliterations and typography put inside words: removed without a trace.
+fn is_apostrophe(c: char) -> bool {
+    matches!(
+        c,
+        '\'' | '\u{2019}' // ’
+            | '\u{2018}' // ‘
+            | '\u{02BF}' // ʿ ayn
+            | '\u{02BE}' // ʾ hamza
+            | '\u{02BC}' // ʼ modifier apostrophe
+            | '\u{02BB}' // ʻ turned comma
+            | '`'
+            | '\u{00B4}' // ´
+            | '\u{2032}' // ′ prime, often typed for an apostrophe
+            | '\u{0621}' // ء Arabic hamza on its own
+    )
+}
+
+/// Invisible format chars that may sit inside a word.
+fn is_ignorable(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}' // soft hyphen
+            | '\u{061C}' // Arabic letter mark
+            | '\u{0640}' // Arabic tatweel
+            | '\u{200C}'..='\u{200F}' // ZWNJ, ZWJ, LRM, RLM
+            | '\u{202A}'..='\u{202E}' // bidi embeddings
+            | '\u{2060}'..='\u{2064}' // word joiner, invisible operators
+            | '\u{2066}'..='\u{2069}' // bidi isolates
+            | '\u{FEFF}' // BOM / zero-width no-break space
+    )
+}
+
+/// Whether `rest` (the text right after an apostrophe) is a possessive "s" ending the word.
+fn is_possessive_s(rest: &str) -> bool {
+    let mut chars = rest.chars();
+    matches!(chars.next(), Some('s' | 'S')) && !chars.next().is_some_and(char::is_alphanumeric)
+}
+
+/// The largest char boundary of `s` that is `<= i` (`i` must be `<= s.len()`).
+pub(crate) fn floor_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The smallest char boundary of `s` that is `>= i` (`i` must be `<= s.len()`).
+pub(crate) fn ceil_boundary(s: &str, mut i: usize) -> usize {
+    while i < s.len() && !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// (input, folded)
+    const FOLDS: &[(&str, &str)] = &[
+        ("Kata'ib Hizbollah", "kataib hizbollah"),
+        ("Kata’ib Hizballah", "kataib hizballah"),
+        ("Kataʾib Ḥizb Allāh", "kataib hizb allah"),
+        ("U.S.-led", "u s led"),
+        ("al-Muhandis", "al muhandis"),
+        ("Qāsim Sulaymānī", "qasim sulaymani"),
+        ("Asa'ib Ahl al-Haq", "asaib ahl al haq"),
+        (
+            "the Kata'ib Hizbollah's  rockets",
+            "the kataib hizbollah s rockets",
+        ),
+        ("Hizbollah’s", "hizbollah s"),
+        ("it's", "it s"),
+        ("don't", "dont"),
+        ("rebels' base", "rebels base"),
+        ("'quoted'", "quoted"),
+        ("  (KH) , ", "kh"),
+        ("", ""),
+        ("--- ... ---", ""),
+        ("K-1 base", "k 1 base"),
+        ("1,000 troops", "1 000 troops"),
+        ("ﬁve ½", "five 1 2"),
+        ("İstanbul", "istanbul"),
+        ("ÉLYSÉE", "elysee"),
+        ("Hiz\u{00AD}bollah", "hizbollah"),
+        ("كتائب حزب الله", "كتايب حزب الله"),
+        ("أبو مهدي المهندس", "ابو مهدي المهندس"),
+        ("Ashab\u{00A0}al-Kahf", "ashab al kahf"),
+        ("Tab\tNew\nLine", "tab new line"),
+        ("Ωmega ΣΊΣΥΦΟΣ", "ωmega σισυφοσ"),
+    ];
+
+    fn check(input: &str, expected: &str) {
+        assert_eq!(fold(input), expected, "fold({input:?})");
+        let folded = Folded::new(input);
+        assert_eq!(folded.text, expected, "Folded::new({input:?})");
+        assert_eq!(
+            fold(expected),
+            expected,
+            "fold is not idempotent on {expected:?}"
+        );
+    }
+
+    #[test]
+    fn folds() {
+        for (input, expected) in FOLDS {
+            check(input, expected);
+        }
+    }
+
+    /// (original, folded words to look up, original text they must map back to)
+    const ALIGN: &[(&str, &str, &str)] = &[
+        (
+            "the Kata'ib Hizbollah's rockets",
+            "kataib hizbollah",
+            "Kata'ib Hizbollah",
+        ),
+        ("the Kata'ib Hizbollah's rockets", "hizbollah", "Hizbollah"),
+        ("the Kata'ib Hizbollah's rockets", "rockets", "rockets"),
+        ("a U.S.-led strike", "u s led", "U.S.-led"),
+        ("a U.S.-led strike", "led strike", "led strike"),
+        ("Abu Mahdi al-Muhandis, the", "al muhandis", "al-Muhandis"),
+        (
+            "Gen. Qāsim Sulaymānī died",
+            "qasim sulaymani",
+            "Qāsim Sulaymānī",
+        ),
+        ("«Ashab al-Kahf»", "ashab al kahf", "Ashab al-Kahf"),
+        ("ﬁve rockets", "five", "ﬁve"),
+        ("قتل أبو مهدي المهندس", "ابو مهدي", "أبو مهدي"),
+    ];
+
+    #[test]
+    fn maps_whole_words_back_to_the_original() {
+        for (original, needle, expected) in ALIGN {
+            let folded = Folded::new(original);
+            let at = folded
+                .text
+                .find(needle)
+                .unwrap_or_else(|| panic!("{needle:?} not in {:?}", folded.text));
+            let span = folded.to_original(at, at + needle.len());
+            assert_eq!(
+                span.slice(original),
+                *expected,
+                "{needle:?} in {original:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn to_original_accepts_any_offsets() {
+        let original = "Qāsim — Sulaymānī’s كتائب";
+        let folded = Folded::new(original);
+        let n = folded.text.len() + 3;
+        for start in 0..n {
+            for end in 0..n {
+                let span = folded.to_original(start, end);
+                assert!(
+                    span.start <= span.end && span.end <= original.len(),
+                    "{start}..{end} → {span:?}"
+                );
+                assert!(
+                    original.is_char_boundary(span.start) && original.is_char_boundary(span.end)
+                );
+            }
+        }
+        assert_eq!(folded.to_original(0, 0), Span::new(0, 0));
+        assert_eq!(
+            folded.to_original(n, n),
+            Span::new(original.len(), original.len())
+        );
+        assert_eq!(Folded::new("").to_original(0, 5), Span::new(0, 0));
+    }
+
+    #[test]
+    fn a_tampered_text_does_not_panic() {
+        let mut folded = Folded::new("ab");
+        folded.text.push_str("xyz");
+        let _ = folded.to_original(0, 5);
+        let _ = folded.to_original(3, 5);
+        folded.text.clear();
+        let _ = folded.to_original(0, 5);
+    }
+}
