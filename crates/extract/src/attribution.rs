@@ -3,7 +3,7 @@
 
 use regex::Regex;
 use sitrep_model::{
-    ActorRef, AttributionMention, Diagnostic, EventMention, Mention, MentionKind, Span, Stance,
+    ActorRef, ActorType, AttributionMention, Diagnostic, EventMention, Mention, MentionKind, Span, Stance,
 };
 use std::sync::LazyLock;
 
@@ -15,11 +15,11 @@ pub struct Found {
 }
 
 static CLAIM: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:claimed|claiming|claims|claim of|took|takes|taking|assumed|accepted|admitted)\s+(?:(?:full|sole|its|the)\s+)?(?:responsibility|credit)\b|\bclaimed\s+(?:the|an|a|its|this|that|both|all|these)?\s*(?:[a-z-]+\s+){0,2}?(?:attacks?|strikes?|operations?|assaults?|bombings?)\b|\bclaimed it\b|\bclaimed by\b")
+    Regex::new(r"(?i)\b(?:claimed|claiming|claims|claim of|took|takes|taking|assumed|accepted|admitted)\s+(?:(?:full|sole|its|the)\s+)?(?:responsibility|credit)\b|\bclaimed\s+(?:the|an|a|its|this|that|both|all|these)?\s*(?:[a-z-]+\s+){0,2}?(?:attacks?|strikes?|operations?|assaults?|bombings?)\b|\bclaimed it\b|\bclaimed by\b|\bsaid\b[^.]{0,60}?\b(?:it|they) (?:had )?(?:fired|launched|carried out|conducted|targeted|attacked|struck|was behind|were behind)\b")
         .expect("claim pattern compiles")
 });
 static BLAME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:blamed|blames|blaming|accused|accuses|accusing|held|holds|pointed the finger at)\b").expect("blame pattern compiles")
+    Regex::new(r"(?i)\b(?:blamed|blames|blaming|accused|accuses|accusing|held|holds|suspected|suspects|suspect|pointed the finger at|attributed the attack to|attributed it to)\b").expect("blame pattern compiles")
 });
 static DENY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:denied|denies|denying|rejected|rejects|dismissed)\s+(?:any\s+)?(?:involvement|responsibility|role|links?|part|a role|being behind|that it)\b|\bdistanced (?:itself|themselves|himself)\b|\bdisavowed\b|\bhad nothing to do with\b|\bwas not involved\b|\bnot behind\b")
@@ -47,37 +47,38 @@ pub fn find(text: &str, sentences: &[Span], mentions: &[Mention]) -> Vec<Found> 
         if actors.is_empty() {
             continue;
         }
-        let abs =
-            |start: usize, end: usize| Span::new(sentence.start + start, sentence.start + end);
-        let before = |at: usize| {
-            actors
-                .iter()
-                .copied()
-                .filter(|(sp, _)| sp.end <= at)
-                .next_back()
+        let abs = |start: usize, end: usize| Span::new(sentence.start + start, sentence.start + end);
+        let before = |at: usize| actors.iter().copied().rfind(|(sp, _)| sp.end <= at);
+        // Claimants are armed groups far more often than states or people.
+        let group = |a: &ActorRef| {
+            matches!(a.actor_type, ActorType::RebelGroup | ActorType::PoliticalMilitia | ActorType::IdentityMilitia)
+        };
+        let named_before = |at: usize| {
+            let named = actors.iter().copied().filter(|(sp, a)| sp.end <= at && !a.generic);
+            named.clone().rfind(|(_, a)| group(a)).or_else(|| named.clone().next_back()).or_else(|| before(at))
         };
         let after = |at: usize| actors.iter().copied().find(|(sp, _)| sp.start >= at);
-        let mut push =
-            |actor: (Span, &ActorRef), by: Option<(Span, &ActorRef)>, stance: Stance, cue: Span| {
-                let mut spans = vec![actor.0];
-                spans.extend(by.map(|b| b.0));
-                out.push(Found {
-                    mention: AttributionMention {
-                        actor: actor.1.clone(),
-                        stance,
-                        by: by.map(|b| b.1.clone()),
-                        span: cue,
-                        sentence,
-                    },
-                    actor_spans: spans,
-                });
-            };
+        let mut push = |actor: (Span, &ActorRef), by: Option<(Span, &ActorRef)>, stance: Stance, cue: Span| {
+            let mut spans = vec![actor.0];
+            spans.extend(by.map(|b| b.0));
+            out.push(Found {
+                mention: AttributionMention {
+                    actor: actor.1.clone(),
+                    stance,
+                    by: by.map(|b| b.1.clone()),
+                    span: cue,
+                    sentence,
+                },
+                actor_spans: spans,
+            });
+        };
         if let Some(m) = CLAIM.find(s) {
             let cue = abs(m.start(), m.end());
             let claimant = if m.as_str().to_ascii_lowercase().ends_with("claimed by") {
-                after(cue.end)
+                // "claimed by X" only when X follows at once ("a city claimed by both ..." is not a claim).
+                after(cue.end).filter(|(sp, _)| sp.start <= cue.end + 12)
             } else {
-                before(cue.start).or_else(|| after(cue.end))
+                named_before(cue.start).or_else(|| after(cue.end))
             };
             if let Some(c) = claimant {
                 push(c, Some(c), Stance::Claimed, cue);
@@ -92,13 +93,19 @@ pub fn find(text: &str, sentences: &[Span], mentions: &[Mention]) -> Vec<Found> 
         if let Some(m) = BLAME.find(s) {
             let cue = abs(m.start(), m.end());
             let rest = s.get(m.end()..).unwrap_or("").to_ascii_lowercase();
-            if m.as_str().eq_ignore_ascii_case("held") || m.as_str().eq_ignore_ascii_case("holds") {
-                if !rest.contains("responsible") {
-                    continue;
-                }
+            let held = m.as_str().eq_ignore_ascii_case("held") || m.as_str().eq_ignore_ascii_case("holds");
+            if held && !rest.contains("responsible") {
+                continue;
             }
             let passive = rest.trim_start().starts_with("on ");
-            if passive {
+            let relative = rest.trim_start().starts_with("for ");
+            if relative {
+                // "X, which Washington has blamed for ...": the blamed one comes before the accuser.
+                let accuser = before(cue.start);
+                if let Some(x) = accuser.and_then(|(sp, _)| before(sp.start)) {
+                    push(x, accuser, Stance::Blamed, cue);
+                }
+            } else if passive {
                 // "the attack was blamed on X"
                 if let Some(x) = after(cue.end) {
                     push(x, None, Stance::Blamed, cue);
@@ -119,20 +126,15 @@ pub fn link(events: &mut [EventMention], found: Vec<Found>, diagnostics: &mut Ve
         let idx = events
             .iter()
             .position(|e| e.sentence == s)
-            .or_else(|| {
-                events
-                    .iter()
-                    .rposition(|e| e.sentence.end <= s.start && e.sub_event_type.is_violent())
-            })
-            .or_else(|| events.iter().rposition(|e| e.sentence.end <= s.start))
-            .or_else(|| events.iter().position(|e| e.sentence.start >= s.end));
+            // Otherwise the article's main (first) violent event: claims and blame in a report are
+            // nearly always about what the report is about.
+            .or_else(|| events.iter().position(|e| e.sub_event_type.is_violent()))
+            // Claims and blame are about violence; an arrest or a truce carries none.
+            .filter(|&i| events.get(i).is_some_and(|e| e.sub_event_type.is_violent()));
         match idx {
             Some(i) => {
                 if let Some(e) = events.get_mut(i) {
-                    if !e
-                        .attributions
-                        .iter()
-                        .any(|a| a.actor.id == f.mention.actor.id && a.stance == f.mention.stance)
+                    if !e.attributions.iter().any(|a| a.actor.id == f.mention.actor.id && a.stance == f.mention.stance)
                     {
                         e.attributions.push(f.mention);
                     }

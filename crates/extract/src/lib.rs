@@ -11,7 +11,7 @@ pub mod rules;
 use chrono::{Duration, NaiveDate};
 use sha2::{Digest, Sha256};
 use sitrep_model::{
-    Article, DatePrecision, DateRange, Diagnostic, EventMention, Evidence, Mention, MentionKind,
+    ActorType, Article, DatePrecision, DateRange, Diagnostic, EventMention, EventType, Evidence, Mention, MentionKind,
     Span, SubEventType,
 };
 use std::sync::OnceLock;
@@ -65,9 +65,7 @@ impl Extractor {
     }
 
     pub fn from_toml(text: &str) -> Result<Extractor, ExtractError> {
-        Ok(Extractor {
-            rules: rules::parse_rules(text)?,
-        })
+        Ok(Extractor { rules: rules::parse_rules(text)? })
     }
 
     pub fn rules(&self) -> &[Rule] {
@@ -96,9 +94,7 @@ impl Extractor {
                 let span = Span::new(sentence.start + local.start, sentence.start + local.end);
                 let better = match &best {
                     None => true,
-                    Some((p, start, _)) => {
-                        rule.priority > *p || (rule.priority == *p && span.start < *start)
-                    }
+                    Some((p, start, _)) => rule.priority > *p || (rule.priority == *p && span.start < *start),
                 };
                 if better {
                     best = Some((rule.priority, span.start, Trigger { rule, span }));
@@ -122,15 +118,9 @@ impl Extractor {
         let mut pending_figures: Vec<(usize, roles::Figures)> = Vec::new();
 
         for (si, &sentence) in input.sentences.iter().enumerate() {
-            let in_sentence: Vec<&Mention> = input
-                .mentions
-                .iter()
-                .filter(|m| sentence.contains(m.span))
-                .collect();
-            let attr_here: Vec<&attribution::Found> = attributions
-                .iter()
-                .filter(|a| a.mention.sentence == sentence)
-                .collect();
+            let in_sentence: Vec<&Mention> = input.mentions.iter().filter(|m| sentence.contains(m.span)).collect();
+            let attr_here: Vec<&attribution::Found> =
+                attributions.iter().filter(|a| a.mention.sentence == sentence).collect();
             let Some(trigger) = self.trigger(text, sentence) else {
                 let figures = roles::figures(text, sentence, &in_sentence);
                 if figures.killed.is_some() || figures.wounded.is_some() {
@@ -138,97 +128,77 @@ impl Extractor {
                 }
                 continue;
             };
-            let sub_event_type = match &trigger.rule.sub_event_type {
-                RuleType::Fixed(t) => Some(*t),
-                RuleType::FromWeapon(default) => {
-                    let weapon = in_sentence
-                        .iter()
-                        .find_map(|m| match &m.kind {
-                            MentionKind::Weapon(w) => Some(w.kind.clone()),
-                            _ => None,
-                        })
-                        .or_else(|| article_weapon.clone());
-                    weapon.as_deref().and_then(type_for_weapon).or(*default)
-                }
-            };
-            let Some(sub_event_type) = sub_event_type else {
+            let Some(sub_event_type) = self.sub_event_type(&trigger, &in_sentence, article_weapon.as_deref()) else {
                 out.diagnostics.push(diag(
                     "no_type",
-                    format!(
-                        "rule {} fired but no weapon names the type",
-                        trigger.rule.id
-                    ),
+                    format!("rule {} fired but no weapon names the type", trigger.rule.id),
                     trigger.span,
                 ));
                 continue;
             };
-            if let Some(cue) = roles::modality_cue(text, sentence, trigger.span) {
+            let cue = roles::modality_cue(text, sentence, trigger.span)
+                .filter(|c| sub_event_type.is_violent() || !roles::PAUSE_CUES.contains(&c.as_str()));
+            if let Some(cue) = cue {
+                let what = format!("{:?} is not reported as having happened (cue {cue:?})", trigger.span.slice(text));
+                out.diagnostics.push(diag("modality", what, trigger.span));
+                continue;
+            }
+            let own_time = roles::time_in(text, sentence, trigger.span, &in_sentence);
+            // "attacks this year", "several attacks since October": a tally, not an event.
+            let tally = own_time.as_ref().is_some_and(|t| t.value.precision == DatePrecision::Year)
+                || roles::counted_trigger(text, sentence, trigger.span, &in_sentence);
+            if tally {
                 out.diagnostics.push(diag(
-                    "modality",
-                    format!(
-                        "{:?} is not reported as having happened (cue {cue:?})",
-                        trigger.span.slice(text)
-                    ),
+                    "tally",
+                    format!("{:?} counts events over a period", trigger.span.slice(text)),
                     trigger.span,
                 ));
                 continue;
             }
-            // Attribution sentences mostly refer back to an event told elsewhere; they make a new
-            // mention only when nothing else in the article reports one.
-            if !attr_here.is_empty()
-                && out
-                    .events
-                    .iter()
-                    .any(|e| e.sub_event_type.event_type() == sub_event_type.event_type())
-            {
+            if let Some(reason) = own_time.as_ref().and_then(|t| background(t, published)) {
+                out.diagnostics.push(diag("background", reason, trigger.span));
                 continue;
             }
-            let time = roles::time_in(text, sentence, trigger.span, &in_sentence);
-            if let Some(t) = &time {
-                if let Some(reason) = background(t, published) {
-                    out.diagnostics
-                        .push(diag("background", reason, trigger.span));
-                    continue;
-                }
+            let excluded: Vec<Span> = attr_here.iter().flat_map(|a| a.actor_spans.iter().copied()).collect();
+            let (actor1, actor2, assoc) = roles::actors(text, sentence, trigger.span, &in_sentence, &excluded);
+            if actor1.as_ref().is_some_and(|a| matches!(a.value.actor_type, ActorType::StateForces | ActorType::State))
+                && matches!(sub_event_type.event_type(), EventType::Riots | EventType::Protests)
+            {
+                // Security forces storming a site is a raid, not a riot.
+                out.diagnostics.push(diag(
+                    "state_crowd",
+                    "a crowd event whose agent is a state force".into(),
+                    trigger.span,
+                ));
+                continue;
             }
-            let previous = si
-                .checked_sub(1)
-                .and_then(|i| input.sentences.get(i))
-                .copied();
-            let context_sentences: Vec<Span> = [previous, lead]
-                .into_iter()
-                .flatten()
-                .filter(|s| *s != sentence)
-                .collect();
-            let time = time
+            let separate = roles::separate_cue(text, sentence, trigger.span);
+            let first = out.events.is_empty();
+            // Later sentences that name no time of their own either tell more about an event already
+            // told (absorbed into it) or refer back to one from elsewhere (dropped: that event is
+            // reported in its own right). Only the lead event and events with their own date count.
+            let lead_time = out.events.first().and_then(|e| e.time.as_ref().map(|t| t.value));
+            let same_day_as_lead =
+                own_time.as_ref().is_some_and(|t| lead_time.is_some_and(|l| l.overlaps(&t.value, 0)));
+            let previous = si.checked_sub(1).and_then(|i| input.sentences.get(i)).copied();
+            let context_sentences: Vec<Span> = if own_time.is_none() || same_day_as_lead || first {
+                [previous, lead].into_iter().flatten().filter(|s| *s != sentence).collect()
+            } else {
+                Vec::new()
+            };
+            let place = roles::place(text, sentence, trigger.span, &in_sentence, &context_sentences, input.mentions);
+            let weapon = roles::weapon(sentence, trigger.span, &in_sentence);
+            let figures = roles::figures(text, sentence, &in_sentence);
+            let had_own_time = own_time.is_some();
+            let time = own_time
                 .or_else(|| {
                     context_sentences.iter().find_map(|&s| {
-                        let ms: Vec<&Mention> = input
-                            .mentions
-                            .iter()
-                            .filter(|m| s.contains(m.span))
-                            .collect();
+                        let ms: Vec<&Mention> = input.mentions.iter().filter(|m| s.contains(m.span)).collect();
                         roles::time_in(text, s, Span::new(s.end, s.end), &ms)
                             .filter(|t| background(t, published).is_none())
                     })
                 })
                 .or_else(|| publication_fallback(published, lead.unwrap_or(sentence)));
-            let excluded: Vec<Span> = attr_here
-                .iter()
-                .flat_map(|a| a.actor_spans.iter().copied())
-                .collect();
-            let (actor1, actor2, assoc) =
-                roles::actors(text, sentence, trigger.span, &in_sentence, &excluded);
-            let place = roles::place(
-                text,
-                sentence,
-                trigger.span,
-                &in_sentence,
-                &context_sentences,
-                input.mentions,
-            );
-            let weapon = roles::weapon(sentence, trigger.span, &in_sentence);
-            let figures = roles::figures(text, sentence, &in_sentence);
             let mut mention = EventMention {
                 id: mention_id(&input.article.id, trigger.span),
                 article: input.article.id.clone(),
@@ -246,10 +216,28 @@ impl Extractor {
                 wounded: figures.wounded,
                 attributions: Vec::new(),
             };
-            // One mention per sentence; a sentence with no trigger of its own may still add figures
-            // to the event told just before it (handled below).
             if !sub_event_type.is_violent() {
                 mention.killed = mention.killed.filter(|k| k.value.low > 0);
+            }
+            if !first && !separate {
+                let earlier = out.events.iter_mut().rev().find(|e| same_event(e, &mention, had_own_time, sentence));
+                if let Some(e) = earlier {
+                    absorb(e, mention);
+                    continue;
+                }
+                // A dated mention of another day that names no place and no toll of its own is a
+                // back-reference ("fighters killed in Sunday's strikes"): that event has its own reports.
+                let bare = mention.place.as_ref().is_none_or(|p| p.sentence != sentence)
+                    && mention.killed.is_none()
+                    && mention.wounded.is_none();
+                if !had_own_time || bare {
+                    out.diagnostics.push(diag(
+                        "reference",
+                        format!("{:?} refers back to an event told elsewhere", trigger.span.slice(text)),
+                        trigger.span,
+                    ));
+                    continue;
+                }
             }
             out.events.push(mention);
         }
@@ -257,15 +245,98 @@ impl Extractor {
         attribution::link(&mut out.events, attributions, &mut out.diagnostics);
         out
     }
+
+    fn sub_event_type(
+        &self,
+        trigger: &Trigger<'_>,
+        in_sentence: &[&Mention],
+        article_weapon: Option<&str>,
+    ) -> Option<SubEventType> {
+        match &trigger.rule.sub_event_type {
+            RuleType::Fixed(t) => Some(*t),
+            RuleType::FromWeapon(default) => {
+                let weapon = in_sentence.iter().find_map(|m| match &m.kind {
+                    MentionKind::Weapon(w) if w.kind != "tear_gas" => Some(w.kind.as_str()),
+                    _ => None,
+                });
+                weapon.or(article_weapon).and_then(type_for_weapon).or(*default)
+            }
+        }
+    }
+}
+
+/// Whether a later mention in the same article tells of the same event as `earlier`.
+fn same_event(earlier: &EventMention, later: &EventMention, later_dated: bool, sentence: Span) -> bool {
+    let (a, b) = (earlier.sub_event_type, later.sub_event_type);
+    let crowd = |t: SubEventType| matches!(t.event_type(), EventType::Protests | EventType::Riots);
+    // Within one article, the same family on the same day is the same event ("a drone fired
+    // missiles" after "a drone strike"); across articles merge is stricter.
+    let types = a.event_type() == b.event_type() || (crowd(a) && crowd(b));
+    if !types {
+        return false;
+    }
+    if later_dated {
+        let overlap = match (&earlier.time, &later.time) {
+            (Some(x), Some(y)) => x.value.overlaps(&y.value, 0),
+            _ => false,
+        };
+        if !overlap {
+            return false;
+        }
+    }
+    // Only a place the later sentence names itself can tell the events apart.
+    let own_place = later.place.as_ref().filter(|p| p.sentence == sentence).map(|p| &p.value);
+    match (own_place, earlier.place.as_ref().map(|p| &p.value)) {
+        (None, _) | (_, None) => true,
+        (Some(x), Some(y)) => {
+            x.id == y.id
+                || (x.country == y.country
+                    && (matches!(x.kind.as_str(), "country" | "admin1")
+                        || matches!(y.kind.as_str(), "country" | "admin1")))
+        }
+    }
+}
+
+/// Fills what an earlier mention of the same event lacks from a later sentence about it. Agents
+/// are not taken: later sentences name speakers and reactions more often than perpetrators.
+fn absorb(into: &mut EventMention, from: EventMention) {
+    if into.killed.is_none() {
+        into.killed = from.killed;
+    }
+    if into.wounded.is_none() {
+        into.wounded = from.wounded;
+    }
+    if into.actor2.is_none() {
+        into.actor2 = from.actor2;
+    }
+    if into.weapon.is_none() {
+        into.weapon = from.weapon;
+    }
+    // A more specific place in the same country refines the event's place ("in Jordan" → "Tower 22").
+    let rank = |p: &sitrep_model::PlaceRef| match p.kind.as_str() {
+        "country" => 4,
+        "admin1" => 3,
+        "city" => 2,
+        _ => 1,
+    };
+    // A later sentence that dates the event more precisely refines its date.
+    if let (Some(old), Some(new)) = (&into.time, &from.time) {
+        if new.value.precision < old.value.precision && old.value.overlaps(&new.value, 0) {
+            into.time = from.time.clone();
+        }
+    }
+    match (&into.place, from.place) {
+        (None, Some(p)) => into.place = Some(p),
+        (Some(old), Some(p)) if old.value.country == p.value.country && rank(&p.value) < rank(&old.value) => {
+            into.place = Some(p)
+        }
+        _ => {}
+    }
 }
 
 /// Figures stated in a sentence without a trigger belong to the nearest violent event told in the
 /// two sentences before it, unless that event already has the figure from its own sentence.
-fn attach_figures(
-    events: &mut [EventMention],
-    sentences: &[Span],
-    pending: Vec<(usize, roles::Figures)>,
-) {
+fn attach_figures(events: &mut [EventMention], sentences: &[Span], pending: Vec<(usize, roles::Figures)>) {
     for (si, figures) in pending {
         let Some(sentence) = sentences.get(si) else {
             continue;
@@ -273,13 +344,7 @@ fn attach_figures(
         let target = events
             .iter_mut()
             .filter(|e| e.sub_event_type.is_violent() && e.sentence.end <= sentence.start)
-            .filter(|e| {
-                sentences
-                    .iter()
-                    .position(|s| *s == e.sentence)
-                    .is_some_and(|ei| si - ei <= 2)
-            })
-            .next_back();
+            .rfind(|e| sentences.iter().position(|s| *s == e.sentence).is_some_and(|ei| si - ei <= 2));
         if let Some(e) = target {
             if e.killed.is_none() {
                 e.killed = figures.killed;
@@ -294,9 +359,7 @@ fn attach_figures(
 /// The sub-event type a weapon implies when a rule defers to it.
 pub fn type_for_weapon(kind: &str) -> Option<SubEventType> {
     Some(match kind {
-        "rocket" | "mortar" | "missile" | "artillery" => {
-            SubEventType::ShellingArtilleryMissileAttack
-        }
+        "rocket" | "mortar" | "missile" | "artillery" => SubEventType::ShellingArtilleryMissileAttack,
         "drone" | "airstrike" => SubEventType::AirDroneStrike,
         "ied" => SubEventType::RemoteExplosive,
         "suicide_bomb" => SubEventType::SuicideBomb,
@@ -322,11 +385,7 @@ fn background(t: &Evidence<DateRange>, published: Option<NaiveDate>) -> Option<S
 fn publication_fallback(published: Option<NaiveDate>, lead: Span) -> Option<Evidence<DateRange>> {
     let p = published?;
     Some(Evidence {
-        value: DateRange {
-            start: p - Duration::days(6),
-            end: p,
-            precision: DatePrecision::Week,
-        },
+        value: DateRange { start: p - Duration::days(6), end: p, precision: DatePrecision::Week },
         span: Span::new(lead.start, lead.start),
         sentence: lead,
     })

@@ -2,9 +2,7 @@
 //! plus the modality test that keeps threats, plans and negations out of the ledger.
 
 use regex::Regex;
-use sitrep_model::{
-    ActorRef, DateRange, Evidence, Mention, MentionKind, PlaceRef, Quantity, Span, Weapon,
-};
+use sitrep_model::{ActorRef, DateRange, Evidence, Mention, MentionKind, PlaceRef, Quantity, Span, Weapon};
 use std::sync::LazyLock;
 
 /// Words that, shortly before a trigger in the same clause, mean it did not (yet) happen.
@@ -83,33 +81,32 @@ const MODALITY_CUES: &[&str] = &[
     "prevent",
     "prevented",
     "deter",
+    "further",
+    "pause",
+    "halt",
+    "truce",
+    "ceasefire",
+    "suspend",
+    "suspended",
+    "stop",
+    "ending",
+    "ended",
+    "end",
 ];
 
+/// Cues that negate violence but are themselves what an agreement reports ("announced a truce").
+pub const PAUSE_CUES: &[&str] =
+    &["pause", "halt", "truce", "ceasefire", "suspend", "suspended", "stop", "ending", "ended", "end"];
+
 /// Words that start a new clause: the modality window stops there.
-const CLAUSE_BREAKS: &[&str] = &[
-    "after",
-    "following",
-    "when",
-    "as",
-    "because",
-    "since",
-    "while",
-    "which",
-    "who",
-    "that",
-    "and",
-    "but",
-    "where",
-];
+const CLAUSE_BREAKS: &[&str] =
+    &["after", "following", "when", "as", "because", "since", "while", "which", "who", "that", "and", "but", "where"];
 
 /// The modality cue governing `trigger`, if any.
 pub fn modality_cue(text: &str, sentence: Span, trigger: Span) -> Option<String> {
     let before = text.get(sentence.start..trigger.start).unwrap_or("");
     // Only the clause the trigger is in: after the last comma, semicolon, colon or dash.
-    let clause = before
-        .rsplit([',', ';', ':', '—', '–', '('])
-        .next()
-        .unwrap_or(before);
+    let clause = before.rsplit([',', ';', ':', '—', '–', '(']).next().unwrap_or(before);
     let folded = sitrep_text::fold(clause);
     let mut window: Vec<&str> = Vec::new();
     for w in folded.split(' ').rev().filter(|w| !w.is_empty()) {
@@ -119,35 +116,93 @@ pub fn modality_cue(text: &str, sentence: Span, trigger: Span) -> Option<String>
         window.push(w);
     }
     let inside = sitrep_text::fold(trigger.slice(text));
+    // A modal right after the trigger ("further strikes could follow") counts too.
+    let after = sitrep_text::fold(text.get(trigger.end..sentence.end).unwrap_or(""));
+    let next_modal =
+        after.split(' ').take(2).find(|w| matches!(*w, "could" | "would" | "will" | "may" | "might" | "should"));
     window
         .into_iter()
         .chain(inside.split(' ').skip(1))
         .find(|w| MODALITY_CUES.contains(w))
+        .or(next_modal)
         .map(str::to_string)
+}
+
+/// "In a separate attack", "a second drone", "another rocket": the sentence starts a new event.
+pub fn separate_cue(text: &str, sentence: Span, trigger: Span) -> bool {
+    let before = sitrep_text::fold(text.get(sentence.start..trigger.end).unwrap_or(""));
+    before
+        .split(' ')
+        .any(|w| matches!(w, "separate" | "second" | "another" | "third" | "separately" | "meanwhile" | "elsewhere"))
+}
+
+/// "several attacks", "dozens of rockets have hit": the trigger counts
+/// many events rather than telling one.
+pub fn counted_trigger(text: &str, sentence: Span, trigger: Span, mentions: &[&Mention]) -> bool {
+    let before = sitrep_text::fold(text.get(sentence.start..trigger.start).unwrap_or(""));
+    let last: Vec<&str> = before.split(' ').rev().take(3).collect();
+    if last.iter().any(|w| matches!(*w, "dozens" | "scores" | "hundreds" | "several")) {
+        return true;
+    }
+    mentions.iter().any(|m| match &m.kind {
+        MentionKind::Quantity(q) => {
+            q.unit.as_deref().is_some_and(|u| matches!(u, "attacks" | "strikes"))
+                && q.low > 1
+                && trigger.overlaps(m.span)
+        }
+        _ => false,
+    })
 }
 
 /// Time qualifiers that set context rather than date the event itself.
 const CONTEXT_TIME: &[&str] = &["since", "until", "by", "before", "after", "from"];
 
+/// "officials said on Monday", "Iran on Wednesday rejected": the date of a statement, not of the event.
+fn is_report_time(text: &str, span: Span, sentence: Span) -> bool {
+    const REPORTING: &[&str] = &[
+        "said",
+        "says",
+        "told",
+        "announced",
+        "reported",
+        "added",
+        "stated",
+        "confirmed",
+        "denied",
+        "rejected",
+        "itself",
+        "themselves",
+        "claimed",
+        "condemned",
+        "blamed",
+        "accused",
+        "dismissed",
+        "warned",
+        "insisted",
+        "called",
+        "vowed",
+        "published",
+        "issued",
+        "statement",
+    ];
+    let before = sitrep_text::fold(text.get(sentence.start..span.start).unwrap_or(""));
+    let after = sitrep_text::fold(text.get(span.end..sentence.end).unwrap_or(""));
+    let prev: Vec<&str> = before.split(' ').rev().take(2).collect();
+    let next = after.split(' ').next().unwrap_or("");
+    prev.iter().any(|w| REPORTING.contains(w)) || REPORTING.contains(&next)
+}
+
 /// The resolved time mention in `sentence` nearest to the trigger.
-pub fn time_in(
-    _text: &str,
-    sentence: Span,
-    trigger: Span,
-    mentions: &[&Mention],
-) -> Option<Evidence<DateRange>> {
+pub fn time_in(_text: &str, sentence: Span, trigger: Span, mentions: &[&Mention]) -> Option<Evidence<DateRange>> {
     mentions
         .iter()
         .filter_map(|m| match &m.kind {
             MentionKind::Time(r) if !CONTEXT_TIME.contains(&m.qualifier.as_str()) => Some((m, *r)),
             _ => None,
         })
+        .filter(|(m, _)| !is_report_time(_text, m.span, sentence))
         .min_by_key(|(m, _)| distance(m.span, trigger))
-        .map(|(m, r)| Evidence {
-            value: r,
-            span: m.span,
-            sentence,
-        })
+        .map(|(m, r)| Evidence { value: r, span: m.span, sentence })
 }
 
 fn distance(a: Span, b: Span) -> usize {
@@ -158,18 +213,11 @@ fn distance(a: Span, b: Span) -> usize {
     }
 }
 
+/// Agent (actor1), target (actor2) and associated actors.
+pub type Roles = (Option<Evidence<ActorRef>>, Option<Evidence<ActorRef>>, Vec<Evidence<ActorRef>>);
+
 /// Agent (actor1), target (actor2) and associated actors of a trigger.
-pub fn actors(
-    text: &str,
-    sentence: Span,
-    trigger: Span,
-    mentions: &[&Mention],
-    excluded: &[Span],
-) -> (
-    Option<Evidence<ActorRef>>,
-    Option<Evidence<ActorRef>>,
-    Vec<Evidence<ActorRef>>,
-) {
+pub fn actors(text: &str, sentence: Span, trigger: Span, mentions: &[&Mention], excluded: &[Span]) -> Roles {
     let mut candidates: Vec<(Span, &ActorRef)> = Vec::new();
     for m in mentions {
         if let MentionKind::Actor(a) = &m.kind {
@@ -183,32 +231,12 @@ pub fn actors(
             candidates.push((m.span, a));
         }
     }
-    let ev = |(span, a): (Span, &ActorRef)| Evidence {
-        value: a.clone(),
-        span,
-        sentence,
-    };
+    let ev = |(span, a): (Span, &ActorRef)| Evidence { value: a.clone(), span, sentence };
     let word_before = |span: Span| -> String {
         let before = text.get(sentence.start..span.start).unwrap_or("");
-        sitrep_text::fold(before)
-            .rsplit(' ')
-            .next()
-            .unwrap_or("")
-            .to_string()
+        sitrep_text::fold(before).rsplit(' ').next().unwrap_or("").to_string()
     };
-    let target_marker = [
-        "on",
-        "at",
-        "against",
-        "targeting",
-        "hosting",
-        "housing",
-        "killing",
-        "near",
-        "of",
-        "in",
-        "to",
-    ];
+    let target_marker = ["on", "at", "against", "targeting", "hosting", "housing", "killing", "near", "of", "in", "to"];
     let mut agent: Option<(Span, &ActorRef)> = None;
     // "by X" after the trigger names the agent outright.
     for &(span, a) in &candidates {
@@ -217,41 +245,73 @@ pub fn actors(
             break;
         }
     }
-    if agent.is_none() {
-        // Otherwise the last actor before the trigger that is not itself a target or a place of it.
-        agent = candidates
-            .iter()
-            .copied()
-            .filter(|(span, _)| span.end <= trigger.end && span.start < trigger.start)
-            .filter(|(span, _)| !target_marker.contains(&word_before(*span).as_str()))
-            .next_back();
-    }
     // An actor inside the trigger ("US air strikes", "Kata'ib Hizbollah rockets") is the agent.
     if agent.is_none() {
+        agent = candidates.iter().copied().find(|(span, _)| trigger.contains(*span));
+    }
+    if agent.is_none() {
+        // Otherwise the last actor before the trigger in the trigger's own clause that is neither
+        // a target, a victim ("a contractor was killed when rockets hit") nor a speaker ("X said").
+        let clause_start = clause_start(text, sentence, trigger);
         agent = candidates
             .iter()
             .copied()
-            .find(|(span, _)| trigger.contains(*span));
+            .filter(|(span, _)| span.start >= clause_start && span.end <= trigger.end && span.start < trigger.start)
+            .filter(|(span, _)| !target_marker.contains(&word_before(*span).as_str()))
+            .rfind(|(span, _)| !is_victim(text, *span, sentence) && !is_speaker(text, *span, sentence));
     }
     let target = candidates
         .iter()
         .copied()
         .filter(|(span, a)| {
-            span.start >= trigger.start
-                && Some(*span) != agent.map(|x| x.0)
-                && Some(&a.id) != agent.map(|x| &x.1.id)
+            span.start >= trigger.start && Some(*span) != agent.map(|x| x.0) && Some(&a.id) != agent.map(|x| &x.1.id)
         })
         .find(|(span, _)| span.start >= trigger.end || !trigger.contains(*span));
     let assoc = candidates
         .iter()
         .copied()
         .filter(|(span, _)| Some(*span) != agent.map(|x| x.0) && Some(*span) != target.map(|x| x.0))
-        .filter(|(_, a)| {
-            Some(&a.id) != agent.map(|x| &x.1.id) && Some(&a.id) != target.map(|x| &x.1.id)
-        })
+        .filter(|(_, a)| Some(&a.id) != agent.map(|x| &x.1.id) && Some(&a.id) != target.map(|x| &x.1.id))
         .map(ev)
         .collect();
     (agent.map(ev), target.map(ev), assoc)
+}
+
+/// Where the clause holding the trigger starts: after the last comma, semicolon or clause word
+/// ("when", "after", "as", "while", "because") before it.
+fn clause_start(text: &str, sentence: Span, trigger: Span) -> usize {
+    let before = text.get(sentence.start..trigger.start).unwrap_or("");
+    let mut cut = 0;
+    for (i, c) in before.char_indices() {
+        if matches!(c, ',' | ';' | ':' | '(' | ')' | '—' | '–') {
+            cut = i + c.len_utf8();
+        }
+    }
+    let lower = before.to_ascii_lowercase();
+    for w in [" when ", " after ", " as ", " while ", " because ", " following ", " since ", " before ", " until "] {
+        if let Some(i) = lower.rfind(w) {
+            cut = cut.max(i + w.len());
+        }
+    }
+    sentence.start + cut
+}
+
+/// "X said", "X told reporters": the actor is reporting, not acting.
+fn is_speaker(text: &str, span: Span, sentence: Span) -> bool {
+    static SPEAKER: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^\s*(?:[a-z-]+\s+){0,2}?(?:said|says|say|told|reported|announced|stated|confirmed|added|claimed|denied)\b")
+            .expect("speaker pattern compiles")
+    });
+    SPEAKER.is_match(text.get(span.end..sentence.end).unwrap_or(""))
+}
+
+/// "X was killed", "X were wounded": the actor is a victim, not an agent.
+fn is_victim(text: &str, span: Span, sentence: Span) -> bool {
+    static VICTIM: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^\s*(?:[a-z-]+\s+){0,3}?(?:was|were|had been|have been|has been|are|is|got)\s+(?:killed|wounded|injured|hurt|hit|targeted|attacked|struck)\b")
+            .expect("victim pattern compiles")
+    });
+    VICTIM.is_match(text.get(span.end..sentence.end).unwrap_or(""))
 }
 
 /// How specific a kind of place is: lower is more precise.
@@ -265,7 +325,9 @@ fn kind_rank(p: &PlaceRef) -> u8 {
 }
 
 fn places_in<'a>(mentions: impl Iterator<Item = &'a Mention>) -> Vec<(Span, &'a PlaceRef)> {
+    // A dateline says where the reporter filed from, not where the event happened.
     mentions
+        .filter(|m| m.qualifier != "dateline")
         .filter_map(|m| match &m.kind {
             MentionKind::Place(p) => Some((m.span, p)),
             _ => None,
@@ -285,48 +347,27 @@ pub fn place(
     all: &[Mention],
 ) -> Option<Evidence<PlaceRef>> {
     fn best_of(places: Vec<(Span, &PlaceRef)>, anchor: Span) -> Option<(Span, &PlaceRef)> {
-        places
-            .into_iter()
-            .min_by_key(|(span, p)| (kind_rank(p), p.geo_precision, distance(*span, anchor)))
+        places.into_iter().min_by_key(|(span, p)| (kind_rank(p), p.geo_precision, distance(*span, anchor)))
     }
     let here = best_of(places_in(in_sentence.iter().copied()), trigger);
     if let Some((span, p)) = here {
         if kind_rank(p) <= 2 {
-            return Some(Evidence {
-                value: p.clone(),
-                span,
-                sentence,
-            });
+            return Some(Evidence { value: p.clone(), span, sentence });
         }
     }
     for &ctx in context {
-        let there = best_of(
-            places_in(all.iter().filter(|m| ctx.contains(m.span))),
-            Span::new(ctx.end, ctx.end),
-        );
+        let there = best_of(places_in(all.iter().filter(|m| ctx.contains(m.span))), Span::new(ctx.end, ctx.end));
         if let Some((span, p)) = there {
             let same_country = here.is_none_or(|(_, h)| h.country == p.country);
             if kind_rank(p) <= 2 && same_country {
-                return Some(Evidence {
-                    value: p.clone(),
-                    span,
-                    sentence: ctx,
-                });
+                return Some(Evidence { value: p.clone(), span, sentence: ctx });
             }
             if here.is_none() {
-                return Some(Evidence {
-                    value: p.clone(),
-                    span,
-                    sentence: ctx,
-                });
+                return Some(Evidence { value: p.clone(), span, sentence: ctx });
             }
         }
     }
-    here.map(|(span, p)| Evidence {
-        value: p.clone(),
-        span,
-        sentence,
-    })
+    here.map(|(span, p)| Evidence { value: p.clone(), span, sentence })
 }
 
 /// The weapon named nearest the trigger in the sentence.
@@ -338,11 +379,7 @@ pub fn weapon(sentence: Span, trigger: Span, mentions: &[&Mention]) -> Option<Ev
             _ => None,
         })
         .min_by_key(|(span, _)| distance(*span, trigger))
-        .map(|(span, w)| Evidence {
-            value: w.clone(),
-            span,
-            sentence,
-        })
+        .map(|(span, w)| Evidence { value: w.clone(), span, sentence })
 }
 
 #[derive(Debug, Default)]
@@ -352,21 +389,39 @@ pub struct Figures {
 }
 
 static KILLED_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^[\s,]*(?:[a-z'-]+\s+){0,3}?(?:(?:were|was|have been|has been|had been|are|is|been|being|got)\s+)?(?:killed|dead|died|slain|deaths?|lost their lives|perished|fatalities)\b")
+    Regex::new(r"(?i)^[\s,]*(?:[A-Za-z'-]+\s+){0,5}?(?:(?:were|was|have been|has been|had been|are|is|been|being|got)\s+)?(?:killed|dead|died|slain|deaths?|lost their lives|perished|fatalities)\b")
         .expect("killed pattern compiles")
 });
 static WOUNDED_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^[\s,]*(?:[a-z'-]+\s+){0,3}?(?:(?:were|was|have been|has been|had been|are|is|been|being|got)\s+)?(?:wounded|injured|hurt|injuries)\b")
+    Regex::new(r"(?i)^[\s,]*(?:[A-Za-z'-]+\s+){0,5}?(?:(?:were|was|have been|has been|had been|are|is|been|being|got)\s+)?(?:wounded|injured|hurt|injuries)\b")
         .expect("wounded pattern compiles")
 });
 static KILLED_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:killing|killed|kills|kill|claimed the lives of|death toll (?:rose |climbed |rising )?(?:to|at|of)|toll (?:rose|climbed) to)\s*$")
+    Regex::new(r"(?i)\b(?:killing|killed|kills|kill|claimed the lives of|death toll (?:rose |climbed |rising )?(?:to|at|of)|toll (?:\w+ ){0,6}?(?:has |had )?(?:risen|rose|climbed|reached|stood at|stands at|jumped)(?: to)?)\s*$")
         .expect("killed-before pattern compiles")
 });
 static WOUNDED_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:wounding|wounded|injuring|injured|hurting|hurt|wounds)\s*$")
         .expect("wounded-before pattern compiles")
 });
+
+static KILLED_CUE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\b(?:killed|killing|kills)\b").expect("killed cue compiles"));
+
+/// Distinct people named between two offsets (victims listed after "killed").
+fn people_between(mentions: &[&Mention], start: usize, end: usize) -> u32 {
+    let mut ids: Vec<&str> = mentions
+        .iter()
+        .filter(|m| m.span.start >= start && m.span.end <= end)
+        .filter_map(|m| match &m.kind {
+            MentionKind::Actor(a) if a.actor_type == sitrep_model::ActorType::Person => Some(a.id.as_str()),
+            _ => None,
+        })
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids.len() as u32
+}
 
 /// Killed and wounded figures stated in a sentence.
 pub fn figures(text: &str, sentence: Span, mentions: &[&Mention]) -> Figures {
@@ -382,20 +437,37 @@ pub fn figures(text: &str, sentence: Span, mentions: &[&Mention]) -> Figures {
         let after = text.get(m.span.end..sentence.end).unwrap_or("");
         let after = after.get(..after.len().min(60)).unwrap_or(after);
         let before_start = m.span.start.saturating_sub(40).max(sentence.start);
-        let before = (before_start..=m.span.start)
-            .find_map(|s| text.get(s..m.span.start))
-            .unwrap_or("");
-        let ev = || Evidence {
-            value: q.clone(),
-            span: m.span,
-            sentence,
-        };
+        let before = (before_start..=m.span.start).find_map(|s| text.get(s..m.span.start)).unwrap_or("");
+        let ev = || Evidence { value: q.clone(), span: m.span, sentence };
         let zero_kind = |w: &str| own.contains(w);
+        // "25 dead", "more than 60 wounded": the count names its own kind.
+        let last_word = own.rsplit(' ').next().unwrap_or("");
+        if matches!(last_word, "dead" | "killed") && out.killed.is_none() {
+            out.killed = Some(ev());
+            continue;
+        }
+        if matches!(last_word, "wounded" | "injured") && out.wounded.is_none() {
+            out.wounded = Some(ev());
+            continue;
+        }
+        // "killed Soleimani, al-Muhandis and at least five others": the named people count too.
+        if last_word == "others" {
+            let sentence_before = text.get(sentence.start..m.span.start).unwrap_or("");
+            if let Some(cue) = KILLED_CUE.find_iter(sentence_before).last() {
+                let cue_at = sentence.start + cue.end();
+                let named = people_between(mentions, cue_at, m.span.start);
+                let mut value = q.clone();
+                value.low += named;
+                value.high = value.high.map(|h| h + named);
+                if out.killed.is_none() {
+                    out.killed =
+                        Some(Evidence { value, span: Span::new(cue_at.min(m.span.start), m.span.end), sentence });
+                }
+                continue;
+            }
+        }
         let is_killed = if q.low == 0 && q.high == Some(0) {
-            zero_kind("death")
-                || zero_kind("fatalit")
-                || zero_kind("casualt")
-                || KILLED_AFTER.is_match(after)
+            zero_kind("death") || zero_kind("fatalit") || zero_kind("casualt") || KILLED_AFTER.is_match(after)
         } else {
             KILLED_AFTER.is_match(after) || KILLED_BEFORE.is_match(before)
         };
@@ -414,14 +486,8 @@ pub fn figures(text: &str, sentence: Span, mentions: &[&Mention]) -> Figures {
                     (Some(_), None) => (true, false),
                     (None, Some(_)) => (false, true),
                     (None, None) => {
-                        let ka = KILLED_AFTER
-                            .find(after)
-                            .map(|m| m.end())
-                            .unwrap_or(usize::MAX);
-                        let wa = WOUNDED_AFTER
-                            .find(after)
-                            .map(|m| m.end())
-                            .unwrap_or(usize::MAX);
+                        let ka = KILLED_AFTER.find(after).map(|m| m.end()).unwrap_or(usize::MAX);
+                        let wa = WOUNDED_AFTER.find(after).map(|m| m.end()).unwrap_or(usize::MAX);
                         (ka <= wa, wa < ka)
                     }
                 }

@@ -112,10 +112,7 @@ impl Pattern {
         if elements.is_empty() {
             return Err("empty pattern".into());
         }
-        Ok(Pattern {
-            source: source.to_string(),
-            elements,
-        })
+        Ok(Pattern { source: source.to_string(), elements })
     }
 
     pub fn source(&self) -> &str {
@@ -133,12 +130,7 @@ impl Pattern {
             Element::Alt(alts) => {
                 for alt in alts {
                     let n = alt.len();
-                    if pos + n <= words.len()
-                        && alt
-                            .iter()
-                            .zip(&words[pos..pos + n])
-                            .all(|(t, w)| t.matches(w))
-                    {
+                    if pos + n <= words.len() && alt.iter().zip(&words[pos..pos + n]).all(|(t, w)| t.matches(w)) {
                         let last = pos + n - 1;
                         if elem + 1 == self.elements.len() {
                             return Some(last);
@@ -150,22 +142,17 @@ impl Pattern {
                 }
                 None
             }
-            Element::Gap(max) => {
-                (0..=*max).find_map(|skip| self.match_at(words, pos + skip, elem + 1))
-            }
+            Element::Gap(max) => (0..=*max).find_map(|skip| self.match_at(words, pos + skip, elem + 1)),
         }
     }
 }
 
 pub fn parse_rules(toml_text: &str) -> Result<Vec<Rule>, ExtractError> {
-    let file: RuleFile =
-        toml::from_str(toml_text).map_err(|e| ExtractError::Rules(e.to_string()))?;
+    let file: RuleFile = toml::from_str(toml_text).map_err(|e| ExtractError::Rules(e.to_string()))?;
     let mut rules = Vec::new();
     for raw in file.rule {
         let bad = |what: String| ExtractError::Rules(format!("rule {}: {what}", raw.id));
-        let parse_type = |s: &str| {
-            SubEventType::parse(s).ok_or_else(|| bad(format!("unknown sub_event_type {s:?}")))
-        };
+        let parse_type = |s: &str| SubEventType::parse(s).ok_or_else(|| bad(format!("unknown sub_event_type {s:?}")));
         let sub_event_type = if raw.sub_event_type == "from_weapon" {
             RuleType::FromWeapon(raw.default.as_deref().map(parse_type).transpose()?)
         } else {
@@ -181,13 +168,7 @@ pub fn parse_rules(toml_text: &str) -> Result<Vec<Rule>, ExtractError> {
                 return Err(bad(format!("example expects unknown type {:?}", ex.expect)));
             }
         }
-        rules.push(Rule {
-            id: raw.id,
-            sub_event_type,
-            priority: raw.priority,
-            patterns,
-            examples: raw.examples,
-        });
+        rules.push(Rule { id: raw.id, sub_event_type, priority: raw.priority, patterns, examples: raw.examples });
     }
     Ok(rules)
 }
@@ -206,31 +187,15 @@ mod tests {
 
     #[test]
     fn patterns_match_words() {
-        check(
-            "rocket*|mortar* ~4 hit|struck",
-            "Seven rockets hit the zone",
-            Some("rockets hit"),
-        );
+        check("rocket*|mortar* ~4 hit|struck", "Seven rockets hit the zone", Some("rockets hit"));
         check(
             "rocket*|mortar* ~4 hit|struck",
             "Rockets fired from a truck struck the base",
             Some("rockets fired from a truck struck"),
         );
-        check(
-            "rocket*|mortar* ~1 hit|struck",
-            "Rockets fired from a truck struck the base",
-            None,
-        );
-        check(
-            "tear_gas|teargas",
-            "police fired tear-gas",
-            Some("tear gas"),
-        );
-        check(
-            "blew himself|herself up",
-            "he blew himself up",
-            Some("blew himself up"),
-        );
+        check("rocket*|mortar* ~1 hit|struck", "Rockets fired from a truck struck the base", None);
+        check("tear_gas|teargas", "police fired tear-gas", Some("tear gas"));
+        check("blew himself|herself up", "he blew himself up", Some("blew himself up"));
     }
 
     #[test]

@@ -26,10 +26,7 @@ fn main() {
     for text in std::env::args().skip(1) {
         let started = Instant::now();
         let found = gazetteer.find(&text);
-        println!(
-            "find() in {:.3} ms",
-            started.elapsed().as_secs_f64() * 1000.0
-        );
+        println!("find() in {:.3} ms", started.elapsed().as_secs_f64() * 1000.0);
         for m in found {
             let entries: Vec<String> = m
                 .entries
@@ -39,13 +36,7 @@ fn main() {
                     EntryRef::Place(i) => format!("place:{}", gazetteer.place_ref(*i, 1).id),
                 })
                 .collect();
-            println!(
-                "  {:?} [{}..{}] → {}",
-                m.span.slice(&text),
-                m.span.start,
-                m.span.end,
-                entries.join(", ")
-            );
+            println!("  {:?} [{}..{}] → {}", m.span.slice(&text), m.span.start, m.span.end, entries.join(", "));
         }
     }
 }

@@ -65,24 +65,14 @@ struct RawActor {
 /// Parses one actors TOML file. Cross-entry checks (unique ids, known parents) happen when the
 /// gazetteer is built, because extension files may refer to built-in actors.
 pub(crate) fn parse_actors(source: &str, content: &str) -> Result<Vec<ActorEntry>, GazetteerError> {
-    let raw: RawFile = toml::from_str(content).map_err(|e| GazetteerError::Toml {
-        source_name: source.to_string(),
-        message: e.to_string(),
-    })?;
+    let raw: RawFile = toml::from_str(content)
+        .map_err(|e| GazetteerError::Toml { source_name: source.to_string(), message: e.to_string() })?;
     raw.actor
         .into_iter()
         .map(|a| {
             let id = a.id.trim().to_string();
-            if id.is_empty()
-                || !id
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-            {
-                return Err(GazetteerError::entry(
-                    source,
-                    &id,
-                    "id must be a slug of a-z, 0-9 and '-'",
-                ));
+            if id.is_empty() || !id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+                return Err(GazetteerError::entry(source, &id, "id must be a slug of a-z, 0-9 and '-'"));
             }
             if a.name.trim().is_empty() {
                 return Err(GazetteerError::entry(source, &id, "name is empty"));
@@ -97,10 +87,7 @@ pub(crate) fn parse_actors(source: &str, content: &str) -> Result<Vec<ActorEntry
                 }
             }
             let clean = |v: Vec<String>| -> Vec<String> {
-                v.into_iter()
-                    .map(|s| s.trim().to_string())
-                    .filter(|s| !s.is_empty())
-                    .collect()
+                v.into_iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
             };
             Ok(ActorEntry {
                 name: a.name.trim().to_string(),

@@ -12,9 +12,7 @@
 //! checked on each candidate, and only then is the leftmost-longest, non-overlapping selection
 //! made. A condition that fails therefore never hides a shorter name that holds.
 
-use crate::keys::{
-    canon_token, is_arabic, is_article, is_sun_article, name_tokens, skeleton, strip_arabic_clitic,
-};
+use crate::keys::{canon_token, is_arabic, is_article, is_sun_article, name_tokens, skeleton, strip_arabic_clitic};
 use crate::places::{kind_rank, PlaceEntry};
 use crate::{EntryRef, GazetteerError, NameMatch};
 use sitrep_text::Folded;
@@ -118,10 +116,7 @@ pub(crate) struct Index {
 
 impl std::fmt::Debug for Index {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Index")
-            .field("names", &self.keys.len())
-            .field("words", &self.vocab.len())
-            .finish()
+        f.debug_struct("Index").field("names", &self.keys.len()).field("words", &self.vocab.len()).finish()
     }
 }
 
@@ -175,18 +170,13 @@ impl Builder {
         if let Some(&id) = self.index.vocab.get(token) {
             return Ok(id);
         }
-        let class = if fuzzy && !self.index.no_fuzzy.contains(token) {
-            fuzzy_candidate(token)
-        } else {
-            None
-        };
+        let class = if fuzzy && !self.index.no_fuzzy.contains(token) { fuzzy_candidate(token) } else { None };
         let id = match class.as_ref().and_then(|c| self.index.classes.get(c)) {
             Some(&id) => id,
             None => {
                 let id = self.next_token;
-                self.next_token = id.checked_add(1).ok_or_else(|| {
-                    GazetteerError::Matcher("too many distinct words".to_string())
-                })?;
+                self.next_token =
+                    id.checked_add(1).ok_or_else(|| GazetteerError::Matcher("too many distinct words".to_string()))?;
                 if let Some(c) = class {
                     self.index.classes.insert(c, id);
                 }
@@ -205,15 +195,32 @@ impl Builder {
         }
     }
 
+    /// Whether `tokens` already name an actor.
+    fn names_an_actor(&self, tokens: &[String]) -> bool {
+        let mut node = 0u32;
+        for t in tokens {
+            match self.index.vocab.get(t.as_str()).and_then(|&id| self.index.children.get(&(node, id))) {
+                Some(&child) => node = child,
+                None => return false,
+            }
+        }
+        let key = self.index.terminal.get(node as usize).copied().unwrap_or(NO_KEY);
+        self.index
+            .keys
+            .get(key as usize)
+            .is_some_and(|k| k.entries.iter().any(|(e, _)| matches!(e, EntryRef::Actor(_))))
+    }
+
     /// Indexes `name` for `target`. Returns false when the name folds to nothing or, for a
-    /// place, is stop-listed.
-    pub(crate) fn add(&mut self, name: &str, target: Target) -> Result<bool, GazetteerError> {
+    /// place, is stop-listed. A town's alternate name (`alternate`) that is already an actor's
+    /// name is skipped too: GeoNames lists "Hamas" for Hamm and "White House" for Casablanca.
+    pub(crate) fn add(&mut self, name: &str, target: Target, alternate: bool) -> Result<bool, GazetteerError> {
         let tokens = name_tokens(name);
         if tokens.is_empty() {
             return Ok(false);
         }
         let is_place = matches!(target, Target::Entry(EntryRef::Place(_), _));
-        if is_place && self.stop.contains(&tokens.join(" ")) {
+        if is_place && (self.stop.contains(&tokens.join(" ")) || (alternate && self.names_an_actor(&tokens))) {
             return Ok(false);
         }
         // Only actor names define spelling classes: place names are many and already list
@@ -295,26 +302,26 @@ struct Candidate {
     fend: usize,
 }
 
+/// Up to three letters, all capitals ("HIV", "IPO"), and nothing else but dots.
+fn is_short_acronym(s: &str) -> bool {
+    let letters = s.chars().filter(|c| c.is_alphabetic()).count();
+    (1..=3).contains(&letters) && s.chars().all(|c| c.is_uppercase() || c == '.')
+}
+
 impl Index {
     /// The places indexed under exactly this name, best candidate first.
     pub(crate) fn places_named(&self, name: &str) -> &[u32] {
         let mut node = 0u32;
         for t in name_tokens(name) {
-            match self
-                .vocab
-                .get(t.as_str())
-                .and_then(|&id| self.children.get(&(node, id)))
-            {
+            match self.vocab.get(t.as_str()).and_then(|&id| self.children.get(&(node, id))) {
                 Some(&child) => node = child,
                 None => return &[],
             }
         }
         match self.terminal.get(node as usize) {
-            Some(&k) if node != 0 && k != NO_KEY => self
-                .keys
-                .get(k as usize)
-                .map(|i| i.places.as_slice())
-                .unwrap_or(&[]),
+            Some(&k) if node != 0 && k != NO_KEY => {
+                self.keys.get(k as usize).map(|i| i.places.as_slice()).unwrap_or(&[])
+            }
             _ => &[],
         }
     }
@@ -325,17 +332,10 @@ impl Index {
         let canon = canon_token(token);
         let exact = self.vocab.get(canon.as_ref()).copied();
         if exact.is_none() && token.chars().next().is_some_and(is_arabic) {
-            return (
-                strip_arabic_clitic(token)
-                    .and_then(|t| self.vocab.get(&t).copied())
-                    .unwrap_or(0),
-                0,
-            );
+            return (strip_arabic_clitic(token).and_then(|t| self.vocab.get(&t).copied()).unwrap_or(0), 0);
         }
         let class = if capitalised && !self.no_fuzzy.contains(canon.as_ref()) {
-            fuzzy_candidate(&canon)
-                .and_then(|s| self.classes.get(&s))
-                .copied()
+            fuzzy_candidate(&canon).and_then(|s| self.classes.get(&s)).copied()
         } else {
             None
         };
@@ -384,26 +384,24 @@ impl Index {
         for (i, (s, e, w, letters)) in words.iter().enumerate() {
             let next = words.get(i + 1).map(|n| n.2.as_str()).unwrap_or("");
             if is_article(w) || is_sun_article(w, next) {
-                pending_article = Some((*s, *e, is_article(w)));
+                // "al"/"el" always belong to the name; an assimilated article does when it is
+                // capitalised ("Ar Raqqah") unless it may be English ("At", "As", "An"), or when
+                // it is hyphenated to the name ("at-Tanf").
+                let capital = text
+                    .get(folded.to_original(*s, *e).start..)
+                    .and_then(|t| t.chars().next())
+                    .is_some_and(char::is_uppercase);
+                let strong = is_article(w) || (capital && !matches!(w.as_str(), "at" | "as" | "an"));
+                pending_article = Some((*s, *e, strong));
                 continue;
             }
             let ostart = folded.to_original(*s, *e).start;
-            let capitalised = text
-                .get(ostart..)
-                .and_then(|t| t.chars().next())
-                .is_some_and(|c| !c.is_lowercase());
-            let article = pending_article.take().and_then(|(as_, ae, always)| {
-                (always || original_between(ae, *s) == "-").then_some(as_)
-            });
+            let capitalised = text.get(ostart..).and_then(|t| t.chars().next()).is_some_and(|c| !c.is_lowercase());
+            let article = pending_article
+                .take()
+                .and_then(|(as_, ae, always)| (always || original_between(ae, *s) == "-").then_some(as_));
             let (id, alt) = self.text_token_ids(w, capitalised);
-            tokens.push(TextToken {
-                id,
-                alt,
-                fstart: *s,
-                fend: *e,
-                article,
-                initialism: *letters && w.len() > 1,
-            });
+            tokens.push(TextToken { id, alt, fstart: *s, fend: *e, article, initialism: *letters && w.len() > 1 });
         }
 
         // Every name that starts at every word. A word with a spelling class branches the walk.
@@ -451,10 +449,12 @@ impl Index {
                     Cond::Any => true,
                     // "U.N." is found as "U.N": the final dot is punctuation to the folder.
                     Cond::Exact(alias) => {
-                        core_text == alias.as_ref()
-                            || core_text.trim_end_matches('.') == alias.trim_end_matches('.')
+                        core_text == alias.as_ref() || core_text.trim_end_matches('.') == alias.trim_end_matches('.')
                     }
-                    Cond::Capital => core_text.chars().next().is_some_and(|c| !c.is_lowercase()),
+                    // A short all-capital word is an acronym ("HIV", "EFE"), not a town's name.
+                    Cond::Capital => {
+                        core_text.chars().next().is_some_and(|c| !c.is_lowercase()) && !is_short_acronym(core_text)
+                    }
                     Cond::Upper => !core_text.chars().any(char::is_lowercase),
                 })
                 .map(|(e, _)| *e)
@@ -469,30 +469,13 @@ impl Index {
             }
             let fstart = first.article.unwrap_or(first.fstart);
             let mut span = folded.to_original(fstart, last.fend);
-            if last.initialism
-                && text
-                    .get(span.end..)
-                    .is_some_and(|rest| rest.starts_with('.'))
-            {
+            if last.initialism && text.get(span.end..).is_some_and(|rest| rest.starts_with('.')) {
                 span.end += 1;
             }
-            candidates.push(Candidate {
-                start,
-                end,
-                key,
-                entries,
-                span,
-                fstart,
-                fend: last.fend,
-            });
+            candidates.push(Candidate { start, end, key, entries, span, fstart, fend: last.fend });
         }
 
-        candidates.sort_by(|a, b| {
-            a.start
-                .cmp(&b.start)
-                .then(b.end.cmp(&a.end))
-                .then(a.key.cmp(&b.key))
-        });
+        candidates.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)).then(a.key.cmp(&b.key)));
         let mut out = Vec::new();
         let mut next_free = 0;
         for c in candidates {

@@ -67,10 +67,25 @@ const EQUIVALENT: &[(&str, &str)] = &[
 ];
 
 /// Article tokens that assimilate to the next word's first letters ("ash-Sham", "ar-Ramadi").
-const SUN_ARTICLES: &[&str] = &[
-    "ad", "adh", "ar", "as", "ash", "at", "ath", "az", "an", "ed", "edh", "er", "es", "esh", "et",
-    "eth", "ez", "en",
-];
+const SUN_ARTICLES: &[&str] =
+    &["ad", "adh", "ar", "as", "ash", "at", "ath", "az", "an", "ed", "edh", "er", "es", "esh", "et", "eth", "ez", "en"];
+
+/// Marks that [`sitrep_text::fold`] removes inside words ("Kata'ib"), so an alias word is not
+/// cut at them.
+pub(crate) fn is_apostrophe_like(c: char) -> bool {
+    matches!(
+        c,
+        '\'' | '\u{2019}'
+            | '\u{2018}'
+            | '\u{02BF}'
+            | '\u{02BE}'
+            | '\u{02BC}'
+            | '\u{02BB}'
+            | '`'
+            | '\u{00B4}'
+            | '\u{2032}'
+    )
+}
 
 /// Whether the token at hand is the Arabic article `al`/`el`, always ignored.
 pub(crate) fn is_article(token: &str) -> bool {
@@ -80,9 +95,7 @@ pub(crate) fn is_article(token: &str) -> bool {
 /// Whether `token` is an assimilated article before `next` ("as" before "sadr").
 pub(crate) fn is_sun_article(token: &str, next: &str) -> bool {
     SUN_ARTICLES.contains(&token)
-        && token.get(1..).is_some_and(|cons| {
-            !cons.is_empty() && next.starts_with(cons) && next.len() > cons.len()
-        })
+        && token.get(1..).is_some_and(|cons| !cons.is_empty() && next.starts_with(cons) && next.len() > cons.len())
 }
 
 /// The canonical form of one folded token.
@@ -123,7 +136,7 @@ fn canon_arabic(token: &str) -> String {
 fn strip_arabic_article(token: &str) -> &str {
     for prefix in ["وال", "بال", "فال", "كال", "ال", "لل"] {
         if let Some(rest) = token.strip_prefix(prefix) {
-            if rest.chars().count() >= 2 {
+            if rest.chars().count() >= 3 {
                 return rest;
             }
         }
@@ -183,9 +196,7 @@ pub(crate) fn collapse_initialisms(name: &str) -> Cow<'_, str> {
                 && (j + 1 == chars.len() || !chars[j + 1].is_alphanumeric())
             {
                 letters.push(chars[j]);
-                if chars.get(j + 1) == Some(&'.')
-                    && chars.get(j + 2).is_some_and(|c| c.is_ascii_alphabetic())
-                {
+                if chars.get(j + 1) == Some(&'.') && chars.get(j + 2).is_some_and(|c| c.is_ascii_alphabetic()) {
                     j += 2;
                 } else {
                     j += 1;
@@ -311,7 +322,7 @@ mod tests {
         assert_eq!(t("Al"), "al");
         assert_eq!(t("Abou Kemal"), "abu kemal");
         assert_eq!(t("الموصل"), "موصل");
-        assert_eq!(t("كتائب حزب الله"), "كتايب حزب له");
+        assert_eq!(t("كتائب حزب الله"), "كتايب حزب الله");
         assert_eq!(t("مدينة"), "مدينه");
         assert_eq!(t("..."), "");
     }
@@ -320,22 +331,10 @@ mod tests {
     fn skeletons_join_transliterations() {
         let k = |s: &str| skeleton(s).map(|(k, _)| k).unwrap_or_default();
         for group in [
-            &[
-                "hizbollah",
-                "hezbollah",
-                "hizballah",
-                "hezballah",
-                "hizbullah",
-            ][..],
+            &["hizbollah", "hezbollah", "hizballah", "hezballah", "hizbullah"][..],
             &["kataib", "kataeb", "khataib", "katayib"],
             &["qassem", "qasem", "qasim", "qassim", "kassem"],
-            &[
-                "soleimani",
-                "suleimani",
-                "sulaymani",
-                "soleymani",
-                "sulaimani",
-            ],
+            &["soleimani", "suleimani", "sulaymani", "soleymani", "sulaimani"],
             &["muhandis", "mohandes"],
             &["muqtada", "moqtada"],
             &["kadhimi", "kazemi", "kazimi"],
@@ -356,19 +355,7 @@ mod tests {
 
     #[test]
     fn odd_input_does_not_panic() {
-        for s in [
-            "",
-            ".",
-            "U.",
-            ".S.",
-            "a.b.c.d.e.f",
-            "é.é.",
-            "x.",
-            "...U.S",
-            "ال",
-            "و",
-            "وال",
-        ] {
+        for s in ["", ".", "U.", ".S.", "a.b.c.d.e.f", "é.é.", "x.", "...U.S", "ال", "و", "وال"] {
             let _ = name_tokens(s);
             let _ = collapse_initialisms(s);
             let _ = strip_arabic_clitic(s);

@@ -10,11 +10,12 @@
 //!
 //! Matching ([`Gazetteer::find`]) is insensitive to case, accents, apostrophes and hamza/ayn
 //! marks, hyphens, the Arabic article ("al-"/"el-", "ash-"), dotted initialisms and common
-//! transliteration variants of actor names ("Hizballah" = "Hezbollah", "Qasem" = "Qassem"); see
-//! [`keys`](crate::keys) for the exact rules. Spans always point into the original text.
+//! transliteration variants of actor names ("Hizballah" = "Hezbollah", "Qasem" = "Qassem"); the
+//! `keys` module has the exact rules. Spans always point into the original text.
 //!
 //! Architecture invariants: no IO; no panics on any input text or data file (bad data is a
-//! [`GazetteerError`]); the built-in dictionaries are parsed once per process.
+//! [`GazetteerError`]); the built-in dictionaries are parsed once per process (about 0.1 s in a
+//! release build); every actor example and curated place example in the data runs as a test.
 
 mod actors;
 mod error;
@@ -105,10 +106,7 @@ static BUILTIN: OnceLock<Result<Gazetteer, GazetteerError>> = OnceLock::new();
 impl Gazetteer {
     /// The built-in dictionaries, parsed once (on first use) and shared.
     pub fn builtin() -> Result<&'static Gazetteer, GazetteerError> {
-        BUILTIN
-            .get_or_init(|| Gazetteer::from_sources(&Sources::builtin()))
-            .as_ref()
-            .map_err(Clone::clone)
+        BUILTIN.get_or_init(|| Gazetteer::from_sources(&Sources::builtin())).as_ref().map_err(Clone::clone)
     }
 
     /// Parses and compiles dictionaries given as file contents.
@@ -118,12 +116,7 @@ impl Gazetteer {
         records.extend(places::parse_admin1("admin1.tsv", sources.admin1)?);
         records.extend(places::parse_curated("curated.tsv", sources.curated)?);
         records.extend(places::parse_geonames("geonames.tsv", sources.geonames)?);
-        Gazetteer::assemble(
-            actors,
-            records,
-            sources.stoplist.to_string(),
-            sources.blocklist.to_string(),
-        )
+        Gazetteer::assemble(actors, records, sources.stoplist.to_string(), sources.blocklist.to_string())
     }
 
     /// Adds actors from the contents of a TOML file in the format of `data/actors.toml`. Ids
@@ -132,12 +125,7 @@ impl Gazetteer {
         let extra = actors::parse_actors("extra actors", content)?;
         let mut all = self.actors.clone();
         all.extend(extra);
-        let rebuilt = Gazetteer::assemble(
-            all,
-            self.records(),
-            self.stoplist.clone(),
-            self.blocklist.clone(),
-        )?;
+        let rebuilt = Gazetteer::assemble(all, self.records(), self.stoplist.clone(), self.blocklist.clone())?;
         *self = rebuilt;
         Ok(())
     }
@@ -148,12 +136,7 @@ impl Gazetteer {
         let extra = places::parse_curated("extra places", content)?;
         let mut records = self.records();
         records.extend(extra);
-        let rebuilt = Gazetteer::assemble(
-            self.actors.clone(),
-            records,
-            self.stoplist.clone(),
-            self.blocklist.clone(),
-        )?;
+        let rebuilt = Gazetteer::assemble(self.actors.clone(), records, self.stoplist.clone(), self.blocklist.clone())?;
         *self = rebuilt;
         Ok(())
     }
@@ -186,11 +169,7 @@ impl Gazetteer {
         for a in &actors {
             for p in &a.parents {
                 if !actor_ids.contains_key(p) {
-                    return Err(GazetteerError::entry(
-                        "actors",
-                        &a.id,
-                        format!("unknown parent `{p}`"),
-                    ));
+                    return Err(GazetteerError::entry("actors", &a.id, format!("unknown parent `{p}`")));
                 }
             }
         }
@@ -202,9 +181,24 @@ impl Gazetteer {
         }
 
         let mut builder = Builder::new(&stoplist);
+        // Spelling classes are for the words of proper names ("Hizballah", "Qasem"). Ordinary
+        // words are kept out: those of exact aliases ("Turkey"), of generic actors ("rioters",
+        // which "Reuters" would otherwise resemble) and any word an alias writes in lowercase
+        // ("forces", "troops").
         for a in &actors {
             for name in &a.exact_aliases {
                 builder.forbid_fuzzy(name);
+            }
+            for name in std::iter::once(&a.name).chain(&a.aliases) {
+                if a.generic {
+                    builder.forbid_fuzzy(name);
+                    continue;
+                }
+                for word in name.split(|c: char| !(c.is_alphanumeric() || keys::is_apostrophe_like(c))) {
+                    if word.chars().next().is_some_and(char::is_lowercase) {
+                        builder.forbid_fuzzy(word);
+                    }
+                }
             }
         }
         // Actor names go first: they define the spelling classes that text words are matched by.
@@ -213,7 +207,7 @@ impl Gazetteer {
             // A name listed among the exact aliases ("Turkey") is matched exactly only.
             let folded_name = (!a.exact_aliases.contains(&a.name)).then_some(&a.name);
             for name in folded_name.into_iter().chain(&a.aliases) {
-                if !builder.add(name, Target::Entry(e, Cond::Any))? {
+                if !builder.add(name, Target::Entry(e, Cond::Any), false)? {
                     return Err(GazetteerError::entry(
                         "actors",
                         &a.id,
@@ -222,7 +216,7 @@ impl Gazetteer {
                 }
             }
             for name in &a.exact_aliases {
-                if !builder.add(name, Target::Entry(e, Cond::Exact(name.as_str().into())))? {
+                if !builder.add(name, Target::Entry(e, Cond::Exact(name.as_str().into())), false)? {
                     return Err(GazetteerError::entry(
                         "actors",
                         &a.id,
@@ -234,13 +228,14 @@ impl Gazetteer {
         for line in blocklist.lines() {
             let line = line.split('#').next().unwrap_or("").trim();
             if !line.is_empty() {
-                builder.add(line, Target::Block)?;
+                builder.add(line, Target::Block, false)?;
             }
         }
         for (i, r) in records.iter().enumerate() {
             let e = EntryRef::Place(i as u32);
-            for name in &r.names {
-                builder.add(name, Target::Entry(e, place_cond(name)))?;
+            let town = r.entry.kind == "city";
+            for (n, name) in r.names.iter().enumerate() {
+                builder.add(name, Target::Entry(e, place_cond(name)), town && n > 0)?;
             }
         }
 
@@ -253,17 +248,7 @@ impl Gazetteer {
             place_examples.push(r.example);
         }
         let index = builder.finish(&places)?;
-        Ok(Gazetteer {
-            actors,
-            places,
-            place_names,
-            place_examples,
-            actor_ids,
-            place_ids,
-            stoplist,
-            blocklist,
-            index,
-        })
+        Ok(Gazetteer { actors, places, place_names, place_examples, actor_ids, place_ids, stoplist, blocklist, index })
     }
 
     /// All dictionary names in `text` (a sentence or a whole article): leftmost-longest,
@@ -285,9 +270,7 @@ impl Gazetteer {
     }
 
     pub fn actor(&self, id: &str) -> Option<&ActorEntry> {
-        self.actor_ids
-            .get(id)
-            .and_then(|&i| self.actors.get(i as usize))
+        self.actor_ids.get(id).and_then(|&i| self.actors.get(i as usize))
     }
 
     /// The index of an actor id, for comparing with [`EntryRef::Actor`].
@@ -296,8 +279,7 @@ impl Gazetteer {
     }
 
     pub fn place_by_id(&self, id: &str) -> Option<&PlaceEntry> {
-        self.place_index(id)
-            .and_then(|i| self.places.get(i as usize))
+        self.place_index(id).and_then(|i| self.places.get(i as usize))
     }
 
     /// The index of a place id, for comparing with [`EntryRef::Place`].
@@ -317,10 +299,7 @@ impl Gazetteer {
 
     /// Every curated place's example sentence (a sentence in which it must be found).
     pub fn place_examples(&self) -> impl Iterator<Item = (u32, &str)> + '_ {
-        self.place_examples
-            .iter()
-            .enumerate()
-            .filter_map(|(i, e)| e.as_deref().map(|e| (i as u32, e)))
+        self.place_examples.iter().enumerate().filter_map(|(i, e)| e.as_deref().map(|e| (i as u32, e)))
     }
 
     /// The reference an actor mention carries. An index out of range gives an empty

@@ -25,9 +25,7 @@ pub struct PlaceEntry {
 }
 
 /// Kinds a curated row may have.
-pub const CURATED_KINDS: &[&str] = &[
-    "base", "airport", "embassy", "zone", "district", "crossing", "field", "site",
-];
+pub const CURATED_KINDS: &[&str] = &["base", "airport", "embassy", "zone", "district", "crossing", "field", "site"];
 
 /// A parsed place with the names it is matched by and, for curated rows, its example sentence.
 #[derive(Debug, Clone)]
@@ -47,12 +45,7 @@ fn data_lines(content: &str) -> impl Iterator<Item = (usize, &str)> {
         .filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'))
 }
 
-fn fields<'a>(
-    source: &str,
-    line_no: usize,
-    line: &'a str,
-    want: usize,
-) -> Result<Vec<&'a str>, GazetteerError> {
+fn fields<'a>(source: &str, line_no: usize, line: &'a str, want: usize) -> Result<Vec<&'a str>, GazetteerError> {
     let f: Vec<&str> = line.split('\t').map(str::trim).collect();
     if f.len() != want {
         return Err(GazetteerError::line(
@@ -64,20 +57,10 @@ fn fields<'a>(
     Ok(f)
 }
 
-fn coord(
-    source: &str,
-    line_no: usize,
-    s: &str,
-    what: &str,
-    limit: f64,
-) -> Result<f64, GazetteerError> {
+fn coord(source: &str, line_no: usize, s: &str, what: &str, limit: f64) -> Result<f64, GazetteerError> {
     match s.parse::<f64>() {
         Ok(v) if v.is_finite() && v.abs() <= limit => Ok(v),
-        _ => Err(GazetteerError::line(
-            source,
-            line_no,
-            format!("{what} {s:?} is not a number within ±{limit}"),
-        )),
+        _ => Err(GazetteerError::line(source, line_no, format!("{what} {s:?} is not a number within ±{limit}"))),
     }
 }
 
@@ -85,32 +68,20 @@ fn population(source: &str, line_no: usize, s: &str) -> Result<u64, GazetteerErr
     if s.is_empty() {
         return Ok(0);
     }
-    s.parse::<u64>().map_err(|_| {
-        GazetteerError::line(
-            source,
-            line_no,
-            format!("population {s:?} is not a whole number"),
-        )
-    })
+    s.parse::<u64>()
+        .map_err(|_| GazetteerError::line(source, line_no, format!("population {s:?} is not a whole number")))
 }
 
 fn country_code(source: &str, line_no: usize, s: &str) -> Result<String, GazetteerError> {
     if s.len() == 2 && s.bytes().all(|b| b.is_ascii_uppercase()) {
         Ok(s.to_string())
     } else {
-        Err(GazetteerError::line(
-            source,
-            line_no,
-            format!("country {s:?} is not an ISO 3166-1 alpha-2 code"),
-        ))
+        Err(GazetteerError::line(source, line_no, format!("country {s:?} is not an ISO 3166-1 alpha-2 code")))
     }
 }
 
 fn split_names(s: &str) -> impl Iterator<Item = String> + '_ {
-    s.split('|')
-        .map(str::trim)
-        .filter(|a| !a.is_empty())
-        .map(str::to_string)
+    s.split('|').map(str::trim).filter(|a| !a.is_empty()).map(str::to_string)
 }
 
 fn non_empty(s: &str) -> Option<String> {
@@ -118,10 +89,7 @@ fn non_empty(s: &str) -> Option<String> {
 }
 
 /// `countries.tsv`: iso2, name, aliases, lat, lon, population, capital.
-pub(crate) fn parse_countries(
-    source: &str,
-    content: &str,
-) -> Result<Vec<PlaceRecord>, GazetteerError> {
+pub(crate) fn parse_countries(source: &str, content: &str) -> Result<Vec<PlaceRecord>, GazetteerError> {
     let mut out = Vec::new();
     for (n, line) in data_lines(content) {
         let f = fields(source, n, line, 7)?;
@@ -148,20 +116,13 @@ pub(crate) fn parse_countries(
 }
 
 /// `admin1.tsv`: id, name, country, lat, lon, population, aliases.
-pub(crate) fn parse_admin1(
-    source: &str,
-    content: &str,
-) -> Result<Vec<PlaceRecord>, GazetteerError> {
+pub(crate) fn parse_admin1(source: &str, content: &str) -> Result<Vec<PlaceRecord>, GazetteerError> {
     let mut out = Vec::new();
     for (n, line) in data_lines(content) {
         let f = fields(source, n, line, 7)?;
         let country = country_code(source, n, f[2])?;
         if !f[0].starts_with("adm1:") {
-            return Err(GazetteerError::line(
-                source,
-                n,
-                format!("id {:?} does not start with adm1:", f[0]),
-            ));
+            return Err(GazetteerError::line(source, n, format!("id {:?} does not start with adm1:", f[0])));
         }
         let mut names = vec![f[1].to_string()];
         names.extend(split_names(f[6]));
@@ -185,19 +146,12 @@ pub(crate) fn parse_admin1(
 }
 
 /// `geonames.tsv`: geonameid, name, country, admin1, lat, lon, population, alternates.
-pub(crate) fn parse_geonames(
-    source: &str,
-    content: &str,
-) -> Result<Vec<PlaceRecord>, GazetteerError> {
+pub(crate) fn parse_geonames(source: &str, content: &str) -> Result<Vec<PlaceRecord>, GazetteerError> {
     let mut out = Vec::new();
     for (n, line) in data_lines(content) {
         let f = fields(source, n, line, 8)?;
         if f[0].is_empty() || !f[0].bytes().all(|b| b.is_ascii_digit()) {
-            return Err(GazetteerError::line(
-                source,
-                n,
-                format!("geonameid {:?} is not a number", f[0]),
-            ));
+            return Err(GazetteerError::line(source, n, format!("geonameid {:?} is not a number", f[0])));
         }
         let mut names = vec![f[1].to_string()];
         names.extend(split_names(f[7]));
@@ -221,24 +175,13 @@ pub(crate) fn parse_geonames(
 }
 
 /// `curated.tsv`: id, name, aliases, kind, country, admin1, lat, lon, parent, example.
-pub(crate) fn parse_curated(
-    source: &str,
-    content: &str,
-) -> Result<Vec<PlaceRecord>, GazetteerError> {
+pub(crate) fn parse_curated(source: &str, content: &str) -> Result<Vec<PlaceRecord>, GazetteerError> {
     let mut out = Vec::new();
     for (n, line) in data_lines(content) {
         let f = fields(source, n, line, 10)?;
         let slug = f[0];
-        if slug.is_empty()
-            || !slug
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        {
-            return Err(GazetteerError::line(
-                source,
-                n,
-                format!("id {slug:?} must be a slug of a-z, 0-9 and '-'"),
-            ));
+        if slug.is_empty() || !slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+            return Err(GazetteerError::line(source, n, format!("id {slug:?} must be a slug of a-z, 0-9 and '-'")));
         }
         if f[1].is_empty() {
             return Err(GazetteerError::line(source, n, "name is empty"));
@@ -289,10 +232,7 @@ mod tests {
     #[test]
     fn bad_lines_are_reported_with_their_number() {
         let err = parse_geonames("g.tsv", "# c\n1\tA\tIQ\t\t1\t2\t3\t\n2\tB\tIQ\n").unwrap_err();
-        assert_eq!(
-            err,
-            GazetteerError::line("g.tsv", 3, "expected 8 tab-separated columns, found 3")
-        );
+        assert_eq!(err, GazetteerError::line("g.tsv", 3, "expected 8 tab-separated columns, found 3"));
         assert!(parse_geonames("g", "x\tA\tIQ\t\t1\t2\t3\t").is_err());
         assert!(parse_geonames("g", "1\tA\tiq\t\t1\t2\t3\t").is_err());
         assert!(parse_geonames("g", "1\tA\tIQ\t\t91\t2\t3\t").is_err());
@@ -305,11 +245,9 @@ mod tests {
 
     #[test]
     fn names_and_optional_fields() {
-        let rows = parse_curated(
-            "c",
-            "tanf\tal-Tanf garrison\tTanf | at-Tanf base|\tbase\tSY\t\t33.5\t38.6\t\tA sentence.\n",
-        )
-        .unwrap();
+        let rows =
+            parse_curated("c", "tanf\tal-Tanf garrison\tTanf | at-Tanf base|\tbase\tSY\t\t33.5\t38.6\t\tA sentence.\n")
+                .unwrap();
         let r = &rows[0];
         assert_eq!(r.names, ["al-Tanf garrison", "Tanf", "at-Tanf base"]);
         assert_eq!(r.entry.id, "cur:tanf");

@@ -34,11 +34,7 @@ fn numeric(s: &str) -> Option<NaiveDate> {
     }
     let mut parts = date.split(sep);
     let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some()
-        || y.len() != 4
-        || !(1..=2).contains(&m.len())
-        || !(1..=2).contains(&d.len())
-    {
+    if parts.next().is_some() || y.len() != 4 || !(1..=2).contains(&m.len()) || !(1..=2).contains(&d.len()) {
         return None;
     }
     NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
@@ -72,10 +68,7 @@ fn day_number(t: &str) -> Option<u32> {
     if digits.is_empty() || digits.len() > 2 || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    if !matches!(
-        suffix.to_ascii_lowercase().as_str(),
-        "" | "st" | "nd" | "rd" | "th"
-    ) {
+    if !matches!(suffix.to_ascii_lowercase().as_str(), "" | "st" | "nd" | "rd" | "th") {
         return None;
     }
     digits.parse().ok()
@@ -100,25 +93,14 @@ fn month_number(t: &str) -> Option<u32> {
     if t == "sept" {
         return Some(9);
     }
-    let found = MONTHS
-        .iter()
-        .position(|m| *m == t || (t.len() == 3 && m.starts_with(t.as_str())))?;
+    let found = MONTHS.iter().position(|m| *m == t || (t.len() == 3 && m.starts_with(t.as_str())))?;
     u32::try_from(found + 1).ok()
 }
 
 fn is_weekday(t: &str) -> bool {
-    const DAYS: &[&str] = &[
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-    ];
+    const DAYS: &[&str] = &["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
     let t = t.to_lowercase();
-    DAYS.iter()
-        .any(|d| *d == t || (t.len() >= 3 && d.starts_with(t.as_str())))
+    DAYS.iter().any(|d| *d == t || (t.len() >= 3 && d.starts_with(t.as_str())))
 }
 
 #[cfg(test)]

@@ -27,10 +27,8 @@ pub(crate) fn check_binary(bytes: &[u8]) -> Result<(), IngestError> {
         return Err(IngestError::Binary("contains NUL bytes"));
     }
     let head = bytes.get(..SNIFF_BYTES).unwrap_or(bytes);
-    let control = head
-        .iter()
-        .filter(|&&b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C)) || b == 0x7F)
-        .count();
+    let control =
+        head.iter().filter(|&&b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C)) || b == 0x7F).count();
     if control * 10 > head.len() {
         return Err(IngestError::Binary("more than 10% control characters"));
     }
@@ -40,17 +38,10 @@ pub(crate) fn check_binary(bytes: &[u8]) -> Result<(), IngestError> {
 /// Decodes a text file: a byte-order mark wins; otherwise UTF-8, falling back as [`fallback`] does.
 pub(crate) fn decode_text(bytes: &[u8]) -> Decoded {
     if let Some((encoding, bom)) = Encoding::for_bom(bytes) {
-        return decode_with(
-            encoding,
-            bytes.get(bom..).unwrap_or_default(),
-            "byte-order mark",
-        );
+        return decode_with(encoding, bytes.get(bom..).unwrap_or_default(), "byte-order mark");
     }
     match std::str::from_utf8(bytes) {
-        Ok(text) => Decoded {
-            text: text.to_string(),
-            warning: None,
-        },
+        Ok(text) => Decoded { text: text.to_string(), warning: None },
         Err(_) => fallback(bytes),
     }
 }
@@ -59,11 +50,7 @@ pub(crate) fn decode_text(bytes: &[u8]) -> Decoded {
 /// (`<meta charset>` or `http-equiv` content type), then UTF-8 with the text fallback.
 pub(crate) fn decode_html(bytes: &[u8]) -> Decoded {
     if let Some((encoding, bom)) = Encoding::for_bom(bytes) {
-        return decode_with(
-            encoding,
-            bytes.get(bom..).unwrap_or_default(),
-            "byte-order mark",
-        );
+        return decode_with(encoding, bytes.get(bom..).unwrap_or_default(), "byte-order mark");
     }
     match declared_charset(bytes) {
         // A page cannot declare UTF-16 for itself in ASCII; browsers read such pages as UTF-8.
@@ -82,19 +69,13 @@ fn fallback(bytes: &[u8]) -> Decoded {
     if has_utf8 {
         Decoded {
             text: String::from_utf8_lossy(bytes).into_owned(),
-            warning: Some(Diagnostic::warning(
-                "non_utf8",
-                "not valid UTF-8: invalid bytes replaced with U+FFFD",
-            )),
+            warning: Some(Diagnostic::warning("non_utf8", "not valid UTF-8: invalid bytes replaced with U+FFFD")),
         }
     } else {
         let (text, _, _) = WINDOWS_1252.decode(bytes);
         Decoded {
             text: text.into_owned(),
-            warning: Some(Diagnostic::warning(
-                "non_utf8",
-                "not valid UTF-8: decoded as Windows-1252 (Latin-1)",
-            )),
+            warning: Some(Diagnostic::warning("non_utf8", "not valid UTF-8: decoded as Windows-1252 (Latin-1)")),
         }
     }
 }
@@ -104,39 +85,21 @@ fn decode_with(encoding: &'static Encoding, bytes: &[u8], how: &str) -> Decoded 
     let warning = had_errors.then(|| {
         Diagnostic::warning(
             "bad_encoding",
-            format!(
-                "invalid {} bytes (from {how}) replaced with U+FFFD",
-                encoding.name()
-            ),
+            format!("invalid {} bytes (from {how}) replaced with U+FFFD", encoding.name()),
         )
     });
-    Decoded {
-        text: text.into_owned(),
-        warning,
-    }
+    Decoded { text: text.into_owned(), warning }
 }
 
 /// The encoding named by the first `charset=` in the first bytes of an HTML page.
 fn declared_charset(bytes: &[u8]) -> Option<&'static Encoding> {
-    let head = bytes
-        .get(..CHARSET_PRESCAN_BYTES)
-        .unwrap_or(bytes)
-        .to_ascii_lowercase();
+    let head = bytes.get(..CHARSET_PRESCAN_BYTES).unwrap_or(bytes).to_ascii_lowercase();
     let needle = b"charset";
     let at = head.windows(needle.len()).position(|w| w == needle)? + needle.len();
     let rest = head.get(at..)?;
-    let rest = rest
-        .trim_ascii_start()
-        .strip_prefix(b"=")?
-        .trim_ascii_start();
-    let rest = rest
-        .strip_prefix(b"\"")
-        .or_else(|| rest.strip_prefix(b"'"))
-        .unwrap_or(rest);
-    let len = rest
-        .iter()
-        .position(|b| !(b.is_ascii_alphanumeric() || b"-_:.".contains(b)))
-        .unwrap_or(rest.len());
+    let rest = rest.trim_ascii_start().strip_prefix(b"=")?.trim_ascii_start();
+    let rest = rest.strip_prefix(b"\"").or_else(|| rest.strip_prefix(b"'")).unwrap_or(rest);
+    let len = rest.iter().position(|b| !(b.is_ascii_alphanumeric() || b"-_:.".contains(b))).unwrap_or(rest.len());
     Encoding::for_label(rest.get(..len)?)
 }
 
@@ -168,71 +131,28 @@ mod tests {
         (b"plain", false, "plain", None),
         ("Qāsim".as_bytes(), false, "Qāsim", None),
         (b"\xef\xbb\xbfwith BOM", false, "with BOM", None),
-        (
-            b"caf\xe9 \xab\xa0ok\xbb",
-            false,
-            "café «\u{a0}ok»",
-            Some("non_utf8"),
-        ),
-        (
-            b"Q\xc4\x81sim \xff",
-            false,
-            "Qāsim \u{fffd}",
-            Some("non_utf8"),
-        ),
+        (b"caf\xe9 \xab\xa0ok\xbb", false, "café «\u{a0}ok»", Some("non_utf8")),
+        (b"Q\xc4\x81sim \xff", false, "Qāsim \u{fffd}", Some("non_utf8")),
         (b"\xff\xfeR\x00o\x00", false, "Ro", None),
         (b"\xfe\xff\x00R\x00o", false, "Ro", None),
-        (
-            b"<meta charset=\"iso-8859-1\"><p>caf\xe9</p>",
-            true,
-            "<meta charset=\"iso-8859-1\"><p>café</p>",
-            None,
-        ),
+        (b"<meta charset=\"iso-8859-1\"><p>caf\xe9</p>", true, "<meta charset=\"iso-8859-1\"><p>café</p>", None),
         (
             b"<meta http-equiv=Content-Type content='text/html; charset=windows-1256'><p>\xc8</p>",
             true,
             "<meta http-equiv=Content-Type content='text/html; charset=windows-1256'><p>ب</p>",
             None,
         ),
-        (
-            b"<meta charset=utf-16><p>ok</p>",
-            true,
-            "<meta charset=utf-16><p>ok</p>",
-            None,
-        ),
-        (
-            b"<meta charset=bogus><p>caf\xe9</p>",
-            true,
-            "<meta charset=bogus><p>café</p>",
-            Some("non_utf8"),
-        ),
+        (b"<meta charset=utf-16><p>ok</p>", true, "<meta charset=utf-16><p>ok</p>", None),
+        (b"<meta charset=bogus><p>caf\xe9</p>", true, "<meta charset=bogus><p>café</p>", Some("non_utf8")),
         (b"<p>caf\xe9</p>", true, "<p>café</p>", Some("non_utf8")),
-        (
-            b"<meta charset=\"utf-8\"><p>caf\xe9</p>",
-            true,
-            "<meta charset=\"utf-8\"><p>café</p>",
-            Some("non_utf8"),
-        ),
-        (
-            b"<meta charset=shift_jis><p>\x82</p>",
-            true,
-            "<meta charset=shift_jis><p>\u{fffd}</p>",
-            Some("bad_encoding"),
-        ),
+        (b"<meta charset=\"utf-8\"><p>caf\xe9</p>", true, "<meta charset=\"utf-8\"><p>café</p>", Some("non_utf8")),
+        (b"<meta charset=shift_jis><p>\x82</p>", true, "<meta charset=shift_jis><p>\u{fffd}</p>", Some("bad_encoding")),
     ];
 
     fn check(bytes: &[u8], html: bool, text: &str, warning: Option<&str>) {
-        let decoded = if html {
-            decode_html(bytes)
-        } else {
-            decode_text(bytes)
-        };
+        let decoded = if html { decode_html(bytes) } else { decode_text(bytes) };
         assert_eq!(decoded.text, text, "{bytes:?}");
-        assert_eq!(
-            decoded.warning.map(|w| w.code).as_deref(),
-            warning,
-            "{bytes:?}"
-        );
+        assert_eq!(decoded.warning.map(|w| w.code).as_deref(), warning, "{bytes:?}");
     }
 
     #[test]

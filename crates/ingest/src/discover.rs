@@ -33,17 +33,11 @@ impl Walk {
     fn visit(&mut self, path: &Path) {
         let metadata = match fs::metadata(path) {
             Ok(m) => m,
-            Err(e) if e.kind() == ErrorKind::NotFound => {
-                return self.skip(path, IngestError::NotFound)
-            }
+            Err(e) if e.kind() == ErrorKind::NotFound => return self.skip(path, IngestError::NotFound),
             Err(e) => return self.skip(path, IngestError::Io(e)),
         };
         if metadata.is_file() {
-            self.files.push(InputFile {
-                path: path.to_path_buf(),
-                size: metadata.len(),
-                format: Format::of(path),
-            });
+            self.files.push(InputFile { path: path.to_path_buf(), size: metadata.len(), format: Format::of(path) });
         } else if metadata.is_dir() {
             self.walk_dir(path);
         } else {

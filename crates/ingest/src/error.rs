@@ -19,20 +19,13 @@ pub enum IngestError {
     #[error("line {line} is over the limit of {limit} bytes", limit = crate::MAX_ITEM_BYTES)]
     LineTooLarge { line: usize },
     #[error("line {line}: invalid JSON: {source}")]
-    BadJson {
-        line: usize,
-        source: serde_json::Error,
-    },
+    BadJson { line: usize, source: serde_json::Error },
     #[error("line {line}: expected a JSON object, found {found}")]
     NotAnObject { line: usize, found: &'static str },
     #[error("line {line}: neither \"text\" nor \"html\" is given")]
     MissingText { line: usize },
     #[error("line {line}: field \"{field}\" must be a string, found {found}")]
-    BadField {
-        line: usize,
-        field: &'static str,
-        found: &'static str,
-    },
+    BadField { line: usize, field: &'static str, found: &'static str },
 }
 
 impl IngestError {

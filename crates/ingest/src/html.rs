@@ -40,10 +40,7 @@ pub struct HtmlDocument {
 pub fn parse_html(source: &str) -> HtmlDocument {
     let doc = Html::parse_document(source);
     let root = doc.tree.root();
-    let mut out = HtmlDocument {
-        text: content(root),
-        ..HtmlDocument::default()
-    };
+    let mut out = HtmlDocument { text: content(root), ..HtmlDocument::default() };
     metadata(root, &mut out);
     out
 }
@@ -57,23 +54,11 @@ struct Mode {
     all_blocks: bool,
 }
 
-const STRICT: Mode = Mode {
-    keep_chrome: false,
-    all_blocks: false,
-};
-const RELAXED: Mode = Mode {
-    keep_chrome: true,
-    all_blocks: false,
-};
-const LOOSE: Mode = Mode {
-    keep_chrome: true,
-    all_blocks: true,
-};
+const STRICT: Mode = Mode { keep_chrome: false, all_blocks: false };
+const RELAXED: Mode = Mode { keep_chrome: true, all_blocks: false };
+const LOOSE: Mode = Mode { keep_chrome: true, all_blocks: true };
 /// For an element that declares itself the article body: all its text is content.
-const ALL_TEXT: Mode = Mode {
-    keep_chrome: false,
-    all_blocks: true,
-};
+const ALL_TEXT: Mode = Mode { keep_chrome: false, all_blocks: true };
 
 /// An `<article>` or `<main>` is taken as the content root only when it holds at least this share
 /// of the page's paragraph text: a page whose only `<article>` is a teaser card keeps its story
@@ -82,21 +67,13 @@ const MIN_ROOT_SHARE: f64 = 0.4;
 
 fn content(root: NodeRef<'_, Node>) -> String {
     let roots = Roots::find(root);
-    if let Some(text) = roots
-        .article_body
-        .map(|node| paragraphs(node, ALL_TEXT))
-        .filter(|p| !p.is_empty())
-    {
+    if let Some(text) = roots.article_body.map(|node| paragraphs(node, ALL_TEXT)).filter(|p| !p.is_empty()) {
         return text.join("\n\n");
     }
     let page = roots.body.unwrap_or(root);
     let page_len = text_len(&paragraphs(page, STRICT));
     // Pages list related stories as <article> cards too: the story is the one with the most text.
-    let article = roots
-        .articles
-        .iter()
-        .map(|a| paragraphs(*a, STRICT))
-        .max_by_key(|p| text_len(p));
+    let article = roots.articles.iter().map(|a| paragraphs(*a, STRICT)).max_by_key(|p| text_len(p));
     let main = roots.main.map(|m| paragraphs(m, STRICT));
     for candidate in [article, main].into_iter().flatten() {
         let len = text_len(&candidate);
@@ -195,31 +172,17 @@ fn densest(page: NodeRef<'_, Node>) -> Option<NodeRef<'_, Node>> {
     }
     // On a tie the innermost block wins (ids grow in document order, children after parents).
     let (id, score) = credit.into_iter().max_by_key(|(id, score)| (*score, *id))?;
-    (score >= MIN_DENSEST_CHARS)
-        .then(|| page.tree().get(id))
-        .flatten()
+    (score >= MIN_DENSEST_CHARS).then(|| page.tree().get(id)).flatten()
 }
 
 /// Blocks whose class or id says they are not the story (comment threads, sidebars, related
 /// links): their text is not counted when looking for the densest block.
 fn off_topic(element: &scraper::node::Element) -> bool {
-    const MARKERS: &[&str] = &[
-        "comment",
-        "sidebar",
-        "related",
-        "share",
-        "social",
-        "promo",
-        "newsletter",
-        "advert",
-    ];
-    [element.attr("class"), element.attr("id")]
-        .into_iter()
-        .flatten()
-        .any(|value| {
-            let value = value.to_ascii_lowercase();
-            MARKERS.iter().any(|m| value.contains(m))
-        })
+    const MARKERS: &[&str] = &["comment", "sidebar", "related", "share", "social", "promo", "newsletter", "advert"];
+    [element.attr("class"), element.attr("id")].into_iter().flatten().any(|value| {
+        let value = value.to_ascii_lowercase();
+        MARKERS.iter().any(|m| value.contains(m))
+    })
 }
 
 fn text_len(paragraphs: &[String]) -> usize {
@@ -236,12 +199,7 @@ struct Roots<'a> {
 
 impl<'a> Roots<'a> {
     fn find(root: NodeRef<'a, Node>) -> Roots<'a> {
-        let mut roots = Roots {
-            article_body: None,
-            articles: Vec::new(),
-            main: None,
-            body: None,
-        };
+        let mut roots = Roots { article_body: None, articles: Vec::new(), main: None, body: None };
         for node in root.descendants() {
             let Some(element) = node.value().as_element() else {
                 continue;
@@ -284,15 +242,9 @@ fn dropped(element: &scraper::node::Element, mode: Mode) -> bool {
     );
     let chrome = matches!(name, "header" | "footer" | "form");
     let hidden = element.attr("hidden").is_some()
-        || element
-            .attr("aria-hidden")
-            .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
+        || element.attr("aria-hidden").is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
         || element.attr("style").is_some_and(|s| {
-            let s: String = s
-                .chars()
-                .filter(|c| !c.is_whitespace())
-                .collect::<String>()
-                .to_ascii_lowercase();
+            let s: String = s.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
             s.contains("display:none") || s.contains("visibility:hidden")
         });
     always || hidden || (chrome && !mode.keep_chrome)
@@ -375,9 +327,7 @@ fn paragraphs(root: NodeRef<'_, Node>, mode: Mode) -> Vec<String> {
                         buf.push('\n');
                     }
                 }
-                Node::Text(text) if skip == 0 && (para > 0 || mode.all_blocks) => {
-                    push_text(&mut buf, text)
-                }
+                Node::Text(text) if skip == 0 && (para > 0 || mode.all_blocks) => push_text(&mut buf, text),
                 _ => {}
             },
             Edge::Close(node) => {
@@ -417,11 +367,7 @@ fn push_text(buf: &mut String, text: &str) {
 
 /// Ends the current paragraph: trims each of its lines and drops empty ones.
 fn flush(buf: &mut String, out: &mut Vec<String>) {
-    let lines: Vec<&str> = buf
-        .split('\n')
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect();
+    let lines: Vec<&str> = buf.split('\n').map(str::trim).filter(|l| !l.is_empty()).collect();
     if !lines.is_empty() {
         out.push(lines.join("\n"));
     }
@@ -462,9 +408,9 @@ fn meta_date_source(key: &str) -> Option<DateSource> {
         "og:published_time" => DateSource::OgPublishedTime,
         "datepublished" => DateSource::ItempropDatePublished,
         "date" => DateSource::MetaDate,
-        "pubdate" | "publishdate" | "publish-date" | "publish_date" | "dc.date.issued"
-        | "dc.date" | "dcterms.issued" | "dcterms.created" | "parsely-pub-date"
-        | "sailthru.date" | "article.published" | "datecreated" => DateSource::OtherMeta,
+        "pubdate" | "publishdate" | "publish-date" | "publish_date" | "dc.date.issued" | "dc.date"
+        | "dcterms.issued" | "dcterms.created" | "parsely-pub-date" | "sailthru.date" | "article.published"
+        | "datecreated" => DateSource::OtherMeta,
         _ => return None,
     })
 }
@@ -486,19 +432,14 @@ fn metadata(root: NodeRef<'_, Node>, out: &mut HtmlDocument) {
                 let Some(content) = element.attr("content") else {
                     continue;
                 };
-                for key in ["property", "name", "itemprop"]
-                    .iter()
-                    .filter_map(|k| element.attr(k))
-                {
+                for key in ["property", "name", "itemprop"].iter().filter_map(|k| element.attr(k)) {
                     let key = key.trim().to_ascii_lowercase();
                     match key.as_str() {
                         "og:title" if og_title.is_none() => og_title = tidy(content),
                         "og:url" if og_url.is_none() => og_url = absolute_url(content),
                         "og:site_name" if out.outlet.is_none() => out.outlet = tidy(content),
                         _ => {
-                            if let (Some(source), Some(value)) =
-                                (meta_date_source(&key), tidy(content))
-                            {
+                            if let (Some(source), Some(value)) = (meta_date_source(&key), tidy(content)) {
                                 dates.push((source, value));
                             }
                         }
@@ -510,11 +451,7 @@ fn metadata(root: NodeRef<'_, Node>, out: &mut HtmlDocument) {
             "link" if canonical.is_none() && has_token(element.attr("rel"), "canonical") => {
                 canonical = element.attr("href").and_then(absolute_url);
             }
-            "script"
-                if element
-                    .attr("type")
-                    .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json")) =>
-            {
+            "script" if element.attr("type").is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json")) => {
                 if let Ok(json) = serde_json::from_str::<serde_json::Value>(&text_of(node)) {
                     let mut found = Vec::new();
                     json_ld_dates(&json, &mut found, 0);
@@ -545,19 +482,13 @@ fn metadata(root: NodeRef<'_, Node>, out: &mut HtmlDocument) {
     out.title = og_title.or(title).or(h1);
     out.url = canonical.or(og_url);
     dates.sort_by_key(|(source, _)| *source);
-    out.published = dates
-        .iter()
-        .find(|(_, value)| parse_date(value).is_some())
-        .or(dates.first())
-        .map(|(_, value)| value.clone());
+    out.published =
+        dates.iter().find(|(_, value)| parse_date(value).is_some()).or(dates.first()).map(|(_, value)| value.clone());
 }
 
 /// All text under a node, as written.
 fn text_of(node: NodeRef<'_, Node>) -> String {
-    node.descendants()
-        .filter_map(|n| n.value().as_text())
-        .map(|t| &**t)
-        .collect()
+    node.descendants().filter_map(|n| n.value().as_text()).map(|t| &**t).collect()
 }
 
 /// Every string `datePublished` in a JSON-LD value (objects, arrays and `@graph`s).
@@ -567,11 +498,7 @@ fn json_ld_dates(value: &serde_json::Value, out: &mut Vec<String>, depth: usize)
     }
     match value {
         serde_json::Value::Object(map) => {
-            if let Some(date) = map
-                .get("datePublished")
-                .and_then(|d| d.as_str())
-                .and_then(tidy)
-            {
+            if let Some(date) = map.get("datePublished").and_then(|d| d.as_str()).and_then(tidy) {
                 out.push(date);
             }
             for v in map.values() {
@@ -662,12 +589,7 @@ mod tests {
         outlet: Option<&'a str>,
         published: Option<&'a str>,
     ) -> Meta<'a> {
-        Meta {
-            title,
-            url,
-            outlet,
-            published,
-        }
+        Meta { title, url, outlet, published }
     }
 
     /// (page, expected metadata)
@@ -700,28 +622,16 @@ mod tests {
     fn extracts_metadata() {
         for (page, expected) in META {
             let doc = parse_html(page);
-            let got = meta(
-                doc.title.as_deref(),
-                doc.url.as_deref(),
-                doc.outlet.as_deref(),
-                doc.published.as_deref(),
-            );
+            let got = meta(doc.title.as_deref(), doc.url.as_deref(), doc.outlet.as_deref(), doc.published.as_deref());
             assert_eq!(&got, expected, "{page:?}");
         }
     }
 
     #[test]
     fn deep_nesting_does_not_overflow() {
-        let page = format!(
-            "{}<p>deep</p>{}",
-            "<div>".repeat(2_000),
-            "</div>".repeat(2_000)
-        );
+        let page = format!("{}<p>deep</p>{}", "<div>".repeat(2_000), "</div>".repeat(2_000));
         assert_eq!(parse_html(&page).text, "deep");
-        let page = format!(
-            "<script type=application/ld+json>{}</script><p>x</p>",
-            "[".repeat(10_000)
-        );
+        let page = format!("<script type=application/ld+json>{}</script><p>x</p>", "[".repeat(10_000));
         let _ = parse_html(&page);
     }
 }

@@ -17,14 +17,8 @@ use std::path::{Path, PathBuf};
 /// Streams the items of a JSONL file.
 pub(crate) fn read(path: &Path) -> Box<dyn Iterator<Item = Item> + Send> {
     match File::open(path) {
-        Ok(file) => Box::new(Lines::new(
-            BufReader::with_capacity(64 * 1024, file),
-            path.to_path_buf(),
-        )),
-        Err(e) => Box::new(std::iter::once(Item::Skipped(Skipped::new(
-            Origin::file(path),
-            IngestError::Io(e),
-        )))),
+        Ok(file) => Box::new(Lines::new(BufReader::with_capacity(64 * 1024, file), path.to_path_buf())),
+        Err(e) => Box::new(std::iter::once(Item::Skipped(Skipped::new(Origin::file(path), IngestError::Io(e))))),
     }
 }
 
@@ -41,15 +35,7 @@ pub(crate) struct Lines<R> {
 
 impl<R: BufRead> Lines<R> {
     pub(crate) fn new(reader: R, path: PathBuf) -> Lines<R> {
-        Lines {
-            reader,
-            path,
-            line: 0,
-            limit: MAX_ITEM_BYTES,
-            started: false,
-            seen_content: false,
-            done: false,
-        }
+        Lines { reader, path, line: 0, limit: MAX_ITEM_BYTES, started: false, seen_content: false, done: false }
     }
 
     #[cfg(test)]
@@ -80,10 +66,7 @@ impl<R: BufRead> Iterator for Lines<R> {
         }
         loop {
             self.line += 1;
-            let origin = Origin {
-                path: self.path.clone(),
-                line: Some(self.line),
-            };
+            let origin = Origin { path: self.path.clone(), line: Some(self.line) };
             let mut buf = Vec::new();
             match read_line(&mut self.reader, &mut buf, self.limit) {
                 Err(e) => {
@@ -92,8 +75,7 @@ impl<R: BufRead> Iterator for Lines<R> {
                 }
                 Ok(Line::End) => {
                     self.done = true;
-                    return (!self.seen_content)
-                        .then(|| skip(Origin::file(&self.path), IngestError::Empty("file")));
+                    return (!self.seen_content).then(|| skip(Origin::file(&self.path), IngestError::Empty("file")));
                 }
                 Ok(Line::TooLong) => {
                     self.seen_content = true;
@@ -167,10 +149,7 @@ fn parse_line(bytes: &[u8], origin: Origin) -> Item {
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => std::borrow::Cow::Borrowed(text),
         Err(_) => {
-            warnings.push(Diagnostic::warning(
-                "non_utf8",
-                "not valid UTF-8: invalid bytes replaced with U+FFFD",
-            ));
+            warnings.push(Diagnostic::warning("non_utf8", "not valid UTF-8: invalid bytes replaced with U+FFFD"));
             String::from_utf8_lossy(bytes)
         }
     };
@@ -178,18 +157,10 @@ fn parse_line(bytes: &[u8], origin: Origin) -> Item {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let value: Value = match serde_json::from_str(text) {
         Ok(value) => value,
-        Err(source) => {
-            return Item::Skipped(Skipped::new(origin, IngestError::BadJson { line, source }))
-        }
+        Err(source) => return Item::Skipped(Skipped::new(origin, IngestError::BadJson { line, source })),
     };
     let Value::Object(object) = value else {
-        return Item::Skipped(Skipped::new(
-            origin,
-            IngestError::NotAnObject {
-                line,
-                found: json_type(&value),
-            },
-        ));
+        return Item::Skipped(Skipped::new(origin, IngestError::NotAnObject { line, found: json_type(&value) }));
     };
     match article_fields(&object, line) {
         Ok((id, mut fields, body)) => {
@@ -201,21 +172,14 @@ fn parse_line(bytes: &[u8], origin: Origin) -> Item {
     }
 }
 
-fn article_fields(
-    object: &Map<String, Value>,
-    line: usize,
-) -> Result<(Option<String>, Fields, String), IngestError> {
+fn article_fields(object: &Map<String, Value>, line: usize) -> Result<(Option<String>, Fields, String), IngestError> {
     let get = |field: &'static str| -> Result<Option<String>, IngestError> {
         match object.get(field) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::String(s)) => Ok(Some(s.clone())),
             // Dumps often number their items; a number is as good an id as a string.
             Some(Value::Number(n)) if field == "id" => Ok(Some(n.to_string())),
-            Some(other) => Err(IngestError::BadField {
-                line,
-                field,
-                found: json_type(other),
-            }),
+            Some(other) => Err(IngestError::BadField { line, field, found: json_type(other) }),
         }
     };
     let id = get("id")?;
@@ -257,21 +221,13 @@ mod tests {
 
     /// (input, line limit in bytes, items)
     const CASES: &[(&str, u64, &[&str])] = &[
-        (
-            "{\"text\":\"a\"}\n{\"text\":\"b\"}\n",
-            100,
-            &["1: a", "2: b"],
-        ),
+        ("{\"text\":\"a\"}\n{\"text\":\"b\"}\n", 100, &["1: a", "2: b"]),
         (
             "{\"text\":\"a\"}\n{\"text\":\"bbbbbbbbbbbbbbbbbbbbbbbbbbb\"}\n{\"text\":\"c\"}",
             20,
             &["1: a", "2: too_large", "3: c"],
         ),
-        (
-            "{\"text\":\"bbbbbbbbbbbbbbbbbbbbbbbbbbb\"}",
-            20,
-            &["1: too_large"],
-        ),
+        ("{\"text\":\"bbbbbbbbbbbbbbbbbbbbbbbbbbb\"}", 20, &["1: too_large"]),
         ("{\"text\":\"exactly20\"}\n", 20, &["1: exactly20"]),
         ("{\"text\":\"exactly21!\"}\n", 20, &["1: too_large"]),
         ("\n\n{\"text\":\"a\"}\n\n", 100, &["3: a"]),
@@ -283,10 +239,8 @@ mod tests {
         for (input, limit, expected) in CASES {
             // A tiny buffer makes lines span many reads.
             let reader = std::io::BufReader::with_capacity(4, input.as_bytes());
-            let got: Vec<String> = Lines::new(reader, PathBuf::from("t.jsonl"))
-                .with_limit(*limit)
-                .map(describe)
-                .collect();
+            let got: Vec<String> =
+                Lines::new(reader, PathBuf::from("t.jsonl")).with_limit(*limit).map(describe).collect();
             assert_eq!(got, *expected, "{input:?}");
         }
     }

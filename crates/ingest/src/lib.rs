@@ -46,11 +46,7 @@ impl Format {
     /// `.jsonl`/`.ndjson` → Jsonl, `.html`/`.htm`/`.xhtml` → Html, everything else → Text
     /// (extensions compared ignoring case).
     pub fn of(path: &Path) -> Format {
-        let ext = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .unwrap_or("")
-            .to_ascii_lowercase();
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
         match ext.as_str() {
             "jsonl" | "ndjson" => Format::Jsonl,
             "html" | "htm" | "xhtml" => Format::Html,
@@ -77,10 +73,7 @@ pub struct Origin {
 
 impl Origin {
     pub fn file(path: &Path) -> Origin {
-        Origin {
-            path: path.to_path_buf(),
-            line: None,
-        }
+        Origin { path: path.to_path_buf(), line: None }
     }
 }
 
@@ -124,11 +117,7 @@ pub struct Skipped {
 
 impl Skipped {
     pub fn new(origin: Origin, error: IngestError) -> Skipped {
-        Skipped {
-            origin,
-            code: error.code(),
-            message: error.to_string(),
-        }
+        Skipped { origin, code: error.code(), message: error.to_string() }
     }
 }
 
@@ -174,14 +163,10 @@ fn document(file: &InputFile) -> Result<(Fields, String), IngestError> {
     }
     let mut bytes = Vec::new();
     // The file may have grown since it was discovered: never read more than the limit.
-    File::open(&file.path)?
-        .take(MAX_ITEM_BYTES + 1)
-        .read_to_end(&mut bytes)?;
+    File::open(&file.path)?.take(MAX_ITEM_BYTES + 1).read_to_end(&mut bytes)?;
     let read = bytes.len() as u64;
     if read > MAX_ITEM_BYTES {
-        return Err(IngestError::TooLarge {
-            size: read.max(file.size),
-        });
+        return Err(IngestError::TooLarge { size: read.max(file.size) });
     }
     if bytes.trim_ascii().is_empty() {
         return Err(IngestError::Empty("file"));
@@ -211,27 +196,17 @@ fn document(file: &InputFile) -> Result<(Fields, String), IngestError> {
 
 /// Validates metadata and builds the article: an empty body is skipped, an unparseable date is
 /// dropped with a `bad_date` warning, and a missing outlet falls back to the URL's host.
-pub(crate) fn finish(
-    origin: Origin,
-    source_id: Option<String>,
-    fields: Fields,
-    text: String,
-) -> Item {
+pub(crate) fn finish(origin: Origin, source_id: Option<String>, fields: Fields, text: String) -> Item {
     if text.trim().is_empty() {
         return Item::Skipped(Skipped::new(origin, IngestError::Empty("body")));
     }
     let mut warnings = fields.warnings;
-    let tidy = |s: Option<String>| {
-        s.map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
-            .filter(|s| !s.is_empty())
-    };
+    let tidy =
+        |s: Option<String>| s.map(|s| s.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|s| !s.is_empty());
     let published = tidy(fields.published).and_then(|raw| {
         let date = parse_date(&raw);
         if date.is_none() {
-            warnings.push(Diagnostic::warning(
-                "bad_date",
-                format!("unparseable publication date {raw:?}"),
-            ));
+            warnings.push(Diagnostic::warning("bad_date", format!("unparseable publication date {raw:?}")));
         }
         date
     });

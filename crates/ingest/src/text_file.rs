@@ -46,10 +46,7 @@ pub(crate) fn parse(text: &str) -> (Fields, String) {
             "outlet" => &mut fields.outlet,
             "published" | "date" => &mut fields.published,
             _ => {
-                fields.warnings.push(Diagnostic::info(
-                    "unknown_header",
-                    format!("ignored header line \"{key}\""),
-                ));
+                fields.warnings.push(Diagnostic::info("unknown_header", format!("ignored header line \"{key}\"")));
                 continue;
             }
         };
@@ -68,9 +65,7 @@ fn header(line: &str) -> Option<(String, &str)> {
     let key = key.trim();
     let plausible = key.len() <= 30
         && key.starts_with(|c: char| c.is_ascii_alphabetic())
-        && key
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ' '));
+        && key.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ' '));
     plausible.then(|| (key.to_ascii_lowercase(), value.trim()))
 }
 
@@ -79,9 +74,8 @@ fn legacy_date(line: &str) -> Option<&str> {
     let line = line.trim();
     let (key, value) = line.split_once(char::is_whitespace)?;
     let value = value.trim();
-    let iso_shaped = value.len() >= 8
-        && value.bytes().all(|b| b.is_ascii_digit() || b == b'-')
-        && value.split('-').count() == 3;
+    let iso_shaped =
+        value.len() >= 8 && value.bytes().all(|b| b.is_ascii_digit() || b == b'-') && value.split('-').count() == 3;
     (key.eq_ignore_ascii_case("date") && iso_shaped).then_some(value)
 }
 
@@ -124,12 +118,8 @@ mod tests {
 
     fn check(text: &str, expected: [Option<&str>; 4], body: &str) {
         let (fields, got) = parse(text);
-        let got_fields = [
-            fields.title.as_deref(),
-            fields.url.as_deref(),
-            fields.outlet.as_deref(),
-            fields.published.as_deref(),
-        ];
+        let got_fields =
+            [fields.title.as_deref(), fields.url.as_deref(), fields.outlet.as_deref(), fields.published.as_deref()];
         assert_eq!(got_fields, expected, "{text:?}");
         assert_eq!(got, body, "{text:?}");
     }

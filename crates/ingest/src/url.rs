@@ -6,10 +6,7 @@ pub fn host(url: &str) -> Option<String> {
     let url = url.trim();
     let rest = match url.split_once("://") {
         Some((scheme, rest))
-            if !scheme.is_empty()
-                && scheme
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c)) =>
+            if !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c)) =>
         {
             rest
         }
@@ -26,9 +23,7 @@ pub fn host(url: &str) -> Option<String> {
     let host = host.strip_prefix("www.").unwrap_or(&host);
     let valid = host.contains('.')
         && !host.starts_with('.')
-        && host
-            .chars()
-            .all(|c| c.is_alphanumeric() || c == '-' || c == '.');
+        && host.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '.');
     valid.then(|| host.to_string())
 }
 
@@ -37,16 +32,10 @@ mod tests {
     use super::*;
 
     const CASES: &[(&str, Option<&str>)] = &[
-        (
-            "https://www.reuters.com/article/us-iraq-security-idUSKBN1YV0FU",
-            Some("reuters.com"),
-        ),
+        ("https://www.reuters.com/article/us-iraq-security-idUSKBN1YV0FU", Some("reuters.com")),
         ("http://WWW.AlJazeera.com", Some("aljazeera.com")),
         ("https://apnews.com:443/article?x=1#y", Some("apnews.com")),
-        (
-            "https://user:pw@news.example.org/a",
-            Some("news.example.org"),
-        ),
+        ("https://user:pw@news.example.org/a", Some("news.example.org")),
         ("//cdn.example.net/a", Some("cdn.example.net")),
         ("rudaw.net/english/middleeast/iraq", Some("rudaw.net")),
         ("https://www.example.com./x", Some("example.com")),

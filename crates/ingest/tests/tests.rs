@@ -51,12 +51,7 @@ fn check(name: &str, content: &[u8], expected: &[&str]) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(name);
     fs::write(&path, content).unwrap();
-    assert_eq!(
-        read_path(&path),
-        expected,
-        "{name}: {:?}",
-        String::from_utf8_lossy(content)
-    );
+    assert_eq!(read_path(&path), expected, "{name}: {:?}", String::from_utf8_lossy(content));
 }
 
 /// (file name, content, expected item descriptions)
@@ -157,16 +152,8 @@ fn reads_files() {
 fn skip_messages_name_the_problem() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("dump.jsonl");
-    fs::write(
-        &path,
-        "{\"text\": \"ok\"}\n{\"text\": \n{\"text\": \"x\", \"url\": [1]}\n",
-    )
-    .unwrap();
-    let file = InputFile {
-        path: path.clone(),
-        size: 0,
-        format: Format::Jsonl,
-    };
+    fs::write(&path, "{\"text\": \"ok\"}\n{\"text\": \n{\"text\": \"x\", \"url\": [1]}\n").unwrap();
+    let file = InputFile { path: path.clone(), size: 0, format: Format::Jsonl };
     let skipped: Vec<(String, String)> = read(&file)
         .filter_map(|item| match item {
             Item::Skipped(s) => Some((s.origin.to_string(), s.message)),
@@ -175,16 +162,9 @@ fn skip_messages_name_the_problem() {
         .collect();
     assert_eq!(skipped.len(), 2, "{skipped:?}");
     assert_eq!(skipped[0].0, format!("{}:2", path.display()));
-    assert!(
-        skipped[0].1.starts_with("line 2: invalid JSON: "),
-        "{}",
-        skipped[0].1
-    );
+    assert!(skipped[0].1.starts_with("line 2: invalid JSON: "), "{}", skipped[0].1);
     assert!(skipped[0].1.contains("EOF"), "{}", skipped[0].1);
-    assert_eq!(
-        skipped[1].1,
-        "line 3: field \"url\" must be a string, found an array"
-    );
+    assert_eq!(skipped[1].1, "line 3: field \"url\" must be a string, found an array");
 }
 
 #[test]
@@ -193,18 +173,12 @@ fn large_files_are_skipped_without_reading_them() {
     for name in ["big.txt", "big.html"] {
         let path = dir.path().join(name);
         // A sparse file: over the limit on disk without writing 10 MB.
-        fs::File::create(&path)
-            .unwrap()
-            .set_len(MAX_ITEM_BYTES + 1)
-            .unwrap();
+        fs::File::create(&path).unwrap().set_len(MAX_ITEM_BYTES + 1).unwrap();
         assert_eq!(read_path(&path), ["skip too_large"], "{name}");
     }
     // A file at exactly the limit is read (and here rejected for its content, not its size).
     let path = dir.path().join("limit.txt");
-    fs::File::create(&path)
-        .unwrap()
-        .set_len(MAX_ITEM_BYTES)
-        .unwrap();
+    fs::File::create(&path).unwrap().set_len(MAX_ITEM_BYTES).unwrap();
     assert_eq!(read_path(&path), ["skip binary"]);
 }
 
@@ -222,14 +196,7 @@ fn a_long_jsonl_line_is_skipped_and_the_rest_read() {
     writeln!(file, "\"}}").unwrap();
     writeln!(file, "{{\"text\": \"after\"}}").unwrap();
     drop(file);
-    assert_eq!(
-        read_path(&path),
-        [
-            "1: text=\"before\"",
-            "2: skip too_large",
-            "3: text=\"after\""
-        ]
-    );
+    assert_eq!(read_path(&path), ["1: text=\"before\"", "2: skip too_large", "3: text=\"after\""]);
 }
 
 #[test]
@@ -237,19 +204,11 @@ fn unreadable_files_are_io_errors() {
     let dir = tempfile::tempdir().unwrap();
     // A directory posing as a file: opening may work, reading fails.
     for format in [Format::Text, Format::Html, Format::Jsonl] {
-        let file = InputFile {
-            path: dir.path().to_path_buf(),
-            size: 0,
-            format,
-        };
+        let file = InputFile { path: dir.path().to_path_buf(), size: 0, format };
         let items: Vec<String> = read(&file).map(|i| describe(&i)).collect();
         assert_eq!(items, ["skip io_error"], "{format:?}");
     }
-    let file = InputFile {
-        path: dir.path().join("gone.jsonl"),
-        size: 0,
-        format: Format::Jsonl,
-    };
+    let file = InputFile { path: dir.path().join("gone.jsonl"), size: 0, format: Format::Jsonl };
     let items: Vec<String> = read(&file).map(|i| describe(&i)).collect();
     assert_eq!(items, ["skip io_error"]);
 }
@@ -286,16 +245,8 @@ fn discovers_directories_in_order() {
     let missing = root.join("missing.txt");
 
     let (files, skipped) = discover(&[root.to_path_buf(), explicit.clone(), missing.clone()]);
-    let got: Vec<(String, Format, u64)> = files
-        .iter()
-        .map(|f| {
-            (
-                f.path.strip_prefix(root).unwrap().display().to_string(),
-                f.format,
-                f.size,
-            )
-        })
-        .collect();
+    let got: Vec<(String, Format, u64)> =
+        files.iter().map(|f| (f.path.strip_prefix(root).unwrap().display().to_string(), f.format, f.size)).collect();
     let expected = [
         ("B.txt", Format::Text),
         ("a/1.JSONL", Format::Jsonl),
@@ -305,20 +256,11 @@ fn discovers_directories_in_order() {
         ("c.ndjson", Format::Jsonl),
         (".hidden-but-given.txt", Format::Text),
     ];
-    let expected: Vec<(String, Format, u64)> = expected
-        .iter()
-        .map(|(p, f)| (p.to_string(), *f, 1))
-        .collect();
+    let expected: Vec<(String, Format, u64)> = expected.iter().map(|(p, f)| (p.to_string(), *f, 1)).collect();
     assert_eq!(got, expected);
     assert_eq!(skipped.len(), 1);
     assert_eq!(skipped[0].code, "not_found");
-    assert_eq!(
-        skipped[0].origin,
-        Origin {
-            path: missing.clone(),
-            line: None
-        }
-    );
+    assert_eq!(skipped[0].origin, Origin { path: missing.clone(), line: None });
     assert_eq!(skipped[0].origin.to_string(), missing.display().to_string());
 }
 
@@ -331,10 +273,7 @@ fn symlink_cycles_are_walked_once() {
     std::os::unix::fs::symlink(root.join("a"), root.join("a/loop")).unwrap();
     std::os::unix::fs::symlink(root.join("nowhere"), root.join("dangling")).unwrap();
     let (files, skipped) = discover(&[root.to_path_buf()]);
-    let got: Vec<PathBuf> = files
-        .iter()
-        .map(|f| f.path.strip_prefix(root).unwrap().to_path_buf())
-        .collect();
+    let got: Vec<PathBuf> = files.iter().map(|f| f.path.strip_prefix(root).unwrap().to_path_buf()).collect();
     assert_eq!(got, [PathBuf::from("a/x.txt")]);
     let codes: Vec<&str> = skipped.iter().map(|s| s.code).collect();
     assert_eq!(codes, ["not_found"]);
@@ -343,11 +282,7 @@ fn symlink_cycles_are_walked_once() {
 #[test]
 fn items_can_cross_threads() {
     fn assert_send<T: Send>(_: &T) {}
-    let file = InputFile {
-        path: PathBuf::from("nowhere.jsonl"),
-        size: 0,
-        format: Format::Jsonl,
-    };
+    let file = InputFile { path: PathBuf::from("nowhere.jsonl"), size: 0, format: Format::Jsonl };
     let items = read(&file);
     assert_send(&items);
     let handle = std::thread::spawn(move || items.count());
@@ -356,9 +291,7 @@ fn items_can_cross_threads() {
 
 /// Where the shared data sets live: `../shared/data` beside the workspace.
 fn shared_data(name: &str) -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data")
-        .join(name);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data").join(name);
     dir.is_dir().then_some(dir)
 }
 
@@ -404,28 +337,16 @@ fn extraction_benchmark() {
     for (hash, page) in truth.as_object().unwrap() {
         let mut html = Vec::new();
         let gz = fs::File::open(dir.join("html").join(format!("{hash}.html.gz"))).unwrap();
-        flate2::read::GzDecoder::new(gz)
-            .read_to_end(&mut html)
-            .unwrap();
+        flate2::read::GzDecoder::new(gz).read_to_end(&mut html).unwrap();
         let path = scratch.path().join("page.html");
         fs::write(&path, &html).unwrap();
-        let file = InputFile {
-            path,
-            size: html.len() as u64,
-            format: Format::Html,
-        };
+        let file = InputFile { path, size: html.len() as u64, format: Format::Html };
         let predicted = match read(&file).next() {
             Some(Item::Article(article)) => article.text,
             _ => String::new(),
         };
-        let (predicted, expected) = (
-            shingles(&predicted),
-            shingles(page["articleBody"].as_str().unwrap()),
-        );
-        let tp: i64 = predicted
-            .iter()
-            .map(|(k, n)| (*n).min(*expected.get(k).unwrap_or(&0)))
-            .sum();
+        let (predicted, expected) = (shingles(&predicted), shingles(page["articleBody"].as_str().unwrap()));
+        let tp: i64 = predicted.iter().map(|(k, n)| (*n).min(*expected.get(k).unwrap_or(&0))).sum();
         let fp = predicted.values().sum::<i64>() - tp;
         let fn_ = expected.values().sum::<i64>() - tp;
         let total = (tp + fp + fn_).max(1) as f64;
@@ -436,9 +357,7 @@ fn extraction_benchmark() {
     }
     let (p, r) = (precision / pages, recall / pages);
     let f1 = 2.0 * p * r / (p + r);
-    eprintln!(
-        "article-extraction-benchmark: {pages} pages, precision {p:.3}, recall {r:.3}, F1 {f1:.3}"
-    );
+    eprintln!("article-extraction-benchmark: {pages} pages, precision {p:.3}, recall {r:.3}, F1 {f1:.3}");
     assert!(pages >= 100.0, "only {pages} pages");
     assert!(f1 >= MIN_F1, "F1 {f1:.3} is below {MIN_F1}");
 }

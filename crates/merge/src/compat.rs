@@ -4,14 +4,8 @@ use sitrep_model::{EventType, PlaceRef, SourcedMention, SubEventType};
 
 /// Kilometres between two points (haversine).
 pub fn distance_km(a: &PlaceRef, b: &PlaceRef) -> f64 {
-    let (la1, lo1, la2, lo2) = (
-        a.lat.to_radians(),
-        a.lon.to_radians(),
-        b.lat.to_radians(),
-        b.lon.to_radians(),
-    );
-    let h = ((la2 - la1) / 2.0).sin().powi(2)
-        + la1.cos() * la2.cos() * ((lo2 - lo1) / 2.0).sin().powi(2);
+    let (la1, lo1, la2, lo2) = (a.lat.to_radians(), a.lon.to_radians(), b.lat.to_radians(), b.lon.to_radians());
+    let h = ((la2 - la1) / 2.0).sin().powi(2) + la1.cos() * la2.cos() * ((lo2 - lo1) / 2.0).sin().powi(2);
     2.0 * 6371.0 * h.sqrt().min(1.0).asin()
 }
 
@@ -53,57 +47,65 @@ fn places(a: Option<&PlaceRef>, b: Option<&PlaceRef>) -> Option<f64> {
                 return (contains(a, b) || contains(b, a)).then_some(0.3);
             }
             let d = distance_km(a, b);
-            let limit = if a.geo_precision >= 2 || b.geo_precision >= 2 {
-                60.0
-            } else {
-                30.0
-            };
+            let limit = if a.geo_precision >= 2 || b.geo_precision >= 2 { 60.0 } else { 30.0 };
             (d <= limit).then_some(0.9 - 0.5 * d / limit)
         }
         _ => Some(0.1),
     }
 }
 
-/// How alike two mentions are, or `None` when they cannot be the same event.
-pub fn affinity(a: &SourcedMention, b: &SourcedMention) -> Option<f64> {
+/// How two mentions relate.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Fit {
+    /// They cannot be the same event (different days, places far apart, other type, other group).
+    Conflict,
+    /// Too little is known to tell (a missing date or place on one side).
+    Unknown,
+    /// They can be the same event; higher is more alike.
+    Match(f64),
+}
+
+/// How alike two mentions are.
+pub fn affinity(a: &SourcedMention, b: &SourcedMention) -> Fit {
     let (ma, mb) = (&a.mention, &b.mention);
     if !types_compatible(ma.sub_event_type, mb.sub_event_type) {
-        return None;
+        return Fit::Conflict;
     }
     let same_article = ma.article == mb.article;
     // Dates: both known → they must overlap exactly (never merge attacks on different days).
     match (&ma.time, &mb.time) {
-        (Some(ta), Some(tb)) => {
-            if !ta.value.overlaps(&tb.value, 0) {
-                return None;
-            }
-        }
-        _ if !same_article => return None,
+        (Some(ta), Some(tb)) if !ta.value.overlaps(&tb.value, 0) => return Fit::Conflict,
+        (Some(_), Some(_)) => {}
+        _ if !same_article => return Fit::Unknown,
         _ => {}
     }
-    let place = places(
-        ma.place.as_ref().map(|p| &p.value),
-        mb.place.as_ref().map(|p| &p.value),
-    )?;
-    // Without places on both sides, a cross-article match needs both dates to the day and the same type.
-    if (ma.place.is_none() || mb.place.is_none()) && !same_article {
-        let day =
-            |m: &sitrep_model::EventMention| m.time.as_ref().is_some_and(|t| t.value.days() == 1);
-        if !(day(ma) && day(mb) && ma.sub_event_type == mb.sub_event_type) {
-            return None;
-        }
-    }
-    // Named agents that differ (and are not one another's umbrella) are different events.
+    let Some(place) = places(ma.place.as_ref().map(|p| &p.value), mb.place.as_ref().map(|p| &p.value)) else {
+        return Fit::Conflict;
+    };
+    // Named armed groups as agents that differ (and are not one another's umbrella) are different
+    // events. States and forces are not used to split: outlets name the accuser, the host or the
+    // attacker's patron in the agent's place too often for that to be safe.
     fn named(m: &sitrep_model::EventMention) -> Option<&sitrep_model::ActorRef> {
-        m.actor1.as_ref().map(|a| &a.value).filter(|a| !a.generic)
+        use sitrep_model::ActorType::*;
+        m.actor1
+            .as_ref()
+            .map(|a| &a.value)
+            .filter(|a| !a.generic && matches!(a.actor_type, RebelGroup | PoliticalMilitia | IdentityMilitia))
     }
     let mut score = place;
     if let (Some(x), Some(y)) = (named(ma), named(mb)) {
         let related = x.id == y.id || x.parents.contains(&y.id) || y.parents.contains(&x.id);
         if !related {
-            return None;
+            return Fit::Conflict;
         }
         score += 0.3;
+    }
+    // Without places on both sides, a cross-article match needs both dates to the day and the same type.
+    if (ma.place.is_none() || mb.place.is_none()) && !same_article {
+        let day = |m: &sitrep_model::EventMention| m.time.as_ref().is_some_and(|t| t.value.days() == 1);
+        if !(day(ma) && day(mb) && ma.sub_event_type == mb.sub_event_type) {
+            return Fit::Unknown;
+        }
     }
     if ma.sub_event_type == mb.sub_event_type {
         score += 0.2;
@@ -111,10 +113,10 @@ pub fn affinity(a: &SourcedMention, b: &SourcedMention) -> Option<f64> {
     if same_article {
         score += 0.2;
     }
-    Some(score)
+    Fit::Match(score)
 }
 
 /// Whether two mentions may report the same event.
 pub fn compatible(a: &SourcedMention, b: &SourcedMention) -> bool {
-    affinity(a, b).is_some()
+    matches!(affinity(a, b), Fit::Match(_))
 }

@@ -10,7 +10,7 @@ mod reconcile;
 use sitrep_model::{DatePrecision, Event, SourcedMention};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-pub use compat::compatible;
+pub use compat::{affinity, compatible, Fit};
 
 /// The result of merging a set of mentions.
 #[derive(Debug, Default)]
@@ -28,7 +28,7 @@ pub struct MergeOutcome {
 /// Clusters `mentions` (each with the id of the event it was assigned to before, if any).
 pub fn merge(mut mentions: Vec<(SourcedMention, Option<String>)>) -> MergeOutcome {
     // Deterministic order: most precise dates first, then chronological, then by id.
-    mentions.sort_by(|(a, _), (b, _)| sort_key(a).cmp(&sort_key(b)));
+    mentions.sort_by_key(|(m, _)| sort_key(m));
     mentions.dedup_by(|(a, _), (b, _)| a.mention.id == b.mention.id);
 
     let mut clusters: Vec<Vec<usize>> = Vec::new();
@@ -39,11 +39,20 @@ pub fn merge(mut mentions: Vec<(SourcedMention, Option<String>)>) -> MergeOutcom
             .iter()
             .enumerate()
             .filter_map(|(ci, members)| {
-                let score = members
-                    .iter()
-                    .map(|&j| compat::affinity(&mentions[j].0, m))
-                    .try_fold(0.0, |acc, s| s.map(|s| acc + s))?;
-                Some((ci, score / members.len() as f64))
+                // A mention joins a cluster when nothing in it conflicts and something in it matches.
+                let mut score = 0.0;
+                let mut matched = false;
+                for &j in members {
+                    match compat::affinity(&mentions[j].0, m) {
+                        compat::Fit::Conflict => return None,
+                        compat::Fit::Unknown => {}
+                        compat::Fit::Match(s) => {
+                            matched = true;
+                            score += s;
+                        }
+                    }
+                }
+                matched.then_some((ci, score / members.len() as f64))
             })
             .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
         match best {
@@ -59,25 +68,14 @@ pub fn merge(mut mentions: Vec<(SourcedMention, Option<String>)>) -> MergeOutcom
     let mut old_members: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for (sm, old) in &mentions {
         if let Some(id) = old {
-            old_members
-                .entry(id.clone())
-                .or_default()
-                .insert(sm.mention.id.clone());
+            old_members.entry(id.clone()).or_default().insert(sm.mention.id.clone());
         }
     }
     let mut used: BTreeSet<String> = BTreeSet::new();
-    let mut outcome = MergeOutcome {
-        merged_mentions,
-        ..Default::default()
-    };
+    let mut outcome = MergeOutcome { merged_mentions, ..Default::default() };
     // Assign ids: largest clusters pick first so a split keeps the id on its bigger half.
     let mut order: Vec<usize> = (0..clusters.len()).collect();
-    order.sort_by_key(|&c| {
-        (
-            std::cmp::Reverse(clusters[c].len()),
-            clusters[c].first().copied(),
-        )
-    });
+    order.sort_by_key(|&c| (std::cmp::Reverse(clusters[c].len()), clusters[c].first().copied()));
     let mut ids: HashMap<usize, String> = HashMap::new();
     for &c in &order {
         let mut votes: BTreeMap<&str, usize> = BTreeMap::new();
@@ -92,11 +90,7 @@ pub fn merge(mut mentions: Vec<(SourcedMention, Option<String>)>) -> MergeOutcom
             .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0)))
             .map(|(id, _)| id.to_string());
         let id = reuse.unwrap_or_else(|| {
-            let first = clusters[c]
-                .iter()
-                .map(|&j| mentions[j].0.mention.id.as_str())
-                .min()
-                .unwrap_or("");
+            let first = clusters[c].iter().map(|&j| mentions[j].0.mention.id.as_str()).min().unwrap_or("");
             new_event_id(first)
         });
         used.insert(id.clone());
@@ -104,13 +98,8 @@ pub fn merge(mut mentions: Vec<(SourcedMention, Option<String>)>) -> MergeOutcom
     }
     for (c, members) in clusters.iter().enumerate() {
         let Some(id) = ids.get(&c) else { continue };
-        let now: BTreeSet<String> = members
-            .iter()
-            .map(|&j| mentions[j].0.mention.id.clone())
-            .collect();
-        let all_were_here = members
-            .iter()
-            .all(|&j| mentions[j].1.as_deref() == Some(id.as_str()));
+        let now: BTreeSet<String> = members.iter().map(|&j| mentions[j].0.mention.id.clone()).collect();
+        let all_were_here = members.iter().all(|&j| mentions[j].1.as_deref() == Some(id.as_str()));
         if all_were_here && old_members.get(id) == Some(&now) {
             outcome.unchanged += 1;
             continue;
@@ -118,11 +107,7 @@ pub fn merge(mut mentions: Vec<(SourcedMention, Option<String>)>) -> MergeOutcom
         let sources: Vec<&SourcedMention> = members.iter().map(|&j| &mentions[j].0).collect();
         outcome.changed.push(reconcile::event(id.clone(), &sources));
     }
-    outcome.removed = old_members
-        .keys()
-        .filter(|id| !used.contains(*id))
-        .cloned()
-        .collect();
+    outcome.removed = old_members.keys().filter(|id| !used.contains(*id)).cloned().collect();
     outcome.changed.sort_by(|a, b| a.id.cmp(&b.id));
     outcome
 }

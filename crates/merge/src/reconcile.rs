@@ -1,8 +1,8 @@
 //! Reconcile: one event's fields from all its mentions, keeping every figure with its source.
 
 use sitrep_model::{
-    ActorRef, Attribution, DateRange, Event, Evidence, FigureReport, Figures, PlaceRef, Quantity,
-    SourcedMention, Stance, SubEventType,
+    ActorRef, Attribution, DateRange, Event, Evidence, FigureReport, Figures, PlaceRef, Quantity, SourcedMention,
+    Stance, SubEventType,
 };
 use std::collections::BTreeMap;
 
@@ -21,10 +21,7 @@ where
         e.0 += 1;
         e.1 = e.1.min(rank(it));
     }
-    counts
-        .into_values()
-        .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)))
-        .map(|(_, _, t)| t)
+    counts.into_values().max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1))).map(|(_, _, t)| t)
 }
 
 fn place_rank(p: &PlaceRef) -> i64 {
@@ -38,10 +35,7 @@ fn place_rank(p: &PlaceRef) -> i64 {
 }
 
 /// Tolls reconciled per independent source (article): each article's largest figure stands for it.
-fn figures(
-    sources: &[&SourcedMention],
-    pick: impl Fn(&SourcedMention) -> Option<&Evidence<Quantity>>,
-) -> Figures {
+fn figures(sources: &[&SourcedMention], pick: impl Fn(&SourcedMention) -> Option<&Evidence<Quantity>>) -> Figures {
     let mut per_article: BTreeMap<&str, FigureReport> = BTreeMap::new();
     let mut reports = Vec::new();
     for s in sources {
@@ -54,9 +48,7 @@ fn figures(
             sentence: q.sentence,
         };
         reports.push(report.clone());
-        let entry = per_article
-            .entry(s.source.article.as_str())
-            .or_insert_with(|| report.clone());
+        let entry = per_article.entry(s.source.article.as_str()).or_insert_with(|| report.clone());
         if report.low > entry.low {
             *entry = report;
         }
@@ -66,25 +58,14 @@ fn figures(
     }
     let lows: Vec<u32> = per_article.values().map(|r| r.low).collect();
     let low = lows.iter().copied().min();
-    let high = per_article
-        .values()
-        .map(|r| r.high.unwrap_or(r.low).max(r.low))
-        .max();
+    let high = per_article.values().map(|r| r.high.unwrap_or(r.low).max(r.low)).max();
     let mut counts: BTreeMap<u32, usize> = BTreeMap::new();
     for l in &lows {
         *counts.entry(*l).or_default() += 1;
     }
     // Best: the figure most sources agree on; on a tie, the lower one (conservative).
-    let best = counts
-        .iter()
-        .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
-        .map(|(v, _)| *v);
-    Figures {
-        low,
-        best,
-        high,
-        reports,
-    }
+    let best = counts.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))).map(|(v, _)| *v);
+    Figures { low, best, high, reports }
 }
 
 fn type_rank(t: &SubEventType) -> i64 {
@@ -99,36 +80,20 @@ fn type_rank(t: &SubEventType) -> i64 {
 
 pub fn event(id: String, sources: &[&SourcedMention]) -> Event {
     let mentions: Vec<&sitrep_model::EventMention> = sources.iter().map(|s| &s.mention).collect();
-    let sub_event_type = vote(
-        mentions.iter().map(|m| &m.sub_event_type),
-        |t| *t,
-        type_rank,
-    )
-    .copied()
-    .unwrap_or(SubEventType::Other);
+    let sub_event_type =
+        vote(mentions.iter().map(|m| &m.sub_event_type), |t| *t, type_rank).copied().unwrap_or(SubEventType::Other);
     // Date: the most precise report; among equally precise ones, the most common.
-    let best_precision = mentions
-        .iter()
-        .filter_map(|m| m.time.as_ref().map(|t| t.value.precision))
-        .min();
+    let best_precision = mentions.iter().filter_map(|m| m.time.as_ref().map(|t| t.value.precision)).min();
     let date: Option<DateRange> = vote(
         mentions
             .iter()
             .filter_map(|m| m.time.as_ref().map(|t| &t.value))
             .filter(|d| Some(d.precision) == best_precision),
         |d| (d.start, d.end),
-        |d| {
-            d.start
-                .and_hms_opt(0, 0, 0)
-                .map(|t| t.and_utc().timestamp())
-                .unwrap_or(0)
-        },
+        |d| d.start.and_hms_opt(0, 0, 0).map(|t| t.and_utc().timestamp()).unwrap_or(0),
     )
     .copied();
-    let best_place_rank = mentions
-        .iter()
-        .filter_map(|m| m.place.as_ref().map(|p| place_rank(&p.value)))
-        .min();
+    let best_place_rank = mentions.iter().filter_map(|m| m.place.as_ref().map(|p| place_rank(&p.value))).min();
     let place = vote(
         mentions
             .iter()
@@ -140,21 +105,12 @@ pub fn event(id: String, sources: &[&SourcedMention]) -> Event {
     .cloned();
     let named_first = |a: &ActorRef| if a.generic { 1 } else { 0 };
     let actor1 = vote(
-        mentions
-            .iter()
-            .filter_map(|m| m.actor1.as_ref().map(|a| &a.value))
-            .filter(|a| !a.generic),
+        mentions.iter().filter_map(|m| m.actor1.as_ref().map(|a| &a.value)).filter(|a| !a.generic),
         |a| a.id.clone(),
         named_first,
     )
     .or_else(|| {
-        vote(
-            mentions
-                .iter()
-                .filter_map(|m| m.actor1.as_ref().map(|a| &a.value)),
-            |a| a.id.clone(),
-            named_first,
-        )
+        vote(mentions.iter().filter_map(|m| m.actor1.as_ref().map(|a| &a.value)), |a| a.id.clone(), named_first)
     })
     .cloned();
     let mut attributions: Vec<Attribution> = Vec::new();
@@ -178,20 +134,14 @@ pub fn event(id: String, sources: &[&SourcedMention]) -> Event {
     }
     // A single claimant stands as the agent when no report names one; blame never does.
     let actor1 = actor1.or_else(|| {
-        let mut claimants: Vec<&ActorRef> = attributions
-            .iter()
-            .filter(|a| a.stance == Stance::Claimed)
-            .map(|a| &a.actor)
-            .collect();
+        let mut claimants: Vec<&ActorRef> =
+            attributions.iter().filter(|a| a.stance == Stance::Claimed).map(|a| &a.actor).collect();
         claimants.dedup_by(|a, b| a.id == b.id);
         (claimants.len() == 1).then(|| claimants[0].clone())
     });
     let a1 = actor1.as_ref().map(|a| a.id.clone());
     let actor2 = vote(
-        mentions
-            .iter()
-            .filter_map(|m| m.actor2.as_ref().map(|a| &a.value))
-            .filter(|a| Some(&a.id) != a1.as_ref()),
+        mentions.iter().filter_map(|m| m.actor2.as_ref().map(|a| &a.value)).filter(|a| Some(&a.id) != a1.as_ref()),
         |a| a.id.clone(),
         named_first,
     )
@@ -206,19 +156,14 @@ pub fn event(id: String, sources: &[&SourcedMention]) -> Event {
             .chain(m.actor1.as_ref().map(|e| &e.value))
             .chain(m.actor2.as_ref().map(|e| &e.value))
         {
-            if Some(&a.id) != a1.as_ref()
-                && Some(&a.id) != a2.as_ref()
-                && !assoc_actors.iter().any(|x| x.id == a.id)
-            {
+            if Some(&a.id) != a1.as_ref() && Some(&a.id) != a2.as_ref() && !assoc_actors.iter().any(|x| x.id == a.id) {
                 assoc_actors.push(a.clone());
             }
         }
     }
     assoc_actors.sort_by(|a, b| a.id.cmp(&b.id));
     let weapon = vote(
-        mentions
-            .iter()
-            .filter_map(|m| m.weapon.as_ref().map(|w| &w.value)),
+        mentions.iter().filter_map(|m| m.weapon.as_ref().map(|w| &w.value)),
         |w| w.kind.clone(),
         |w| -(w.count.unwrap_or(0) as i64),
     )

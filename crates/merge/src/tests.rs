@@ -3,8 +3,7 @@
 use super::*;
 use chrono::NaiveDate;
 use sitrep_model::{
-    ActorRef, ActorType, DateRange, EventMention, Evidence, PlaceRef, Quantity, SourceMeta, Span,
-    SubEventType,
+    ActorRef, ActorType, DateRange, EventMention, Evidence, PlaceRef, Quantity, SourceMeta, Span, SubEventType,
 };
 
 fn day(s: &str) -> NaiveDate {
@@ -12,11 +11,7 @@ fn day(s: &str) -> NaiveDate {
 }
 
 fn ev<T>(value: T) -> Evidence<T> {
-    Evidence {
-        value,
-        span: Span::new(0, 1),
-        sentence: Span::new(0, 10),
-    }
+    Evidence { value, span: Span::new(0, 1), sentence: Span::new(0, 10) }
 }
 
 fn place(id: &str, lat: f64, lon: f64) -> PlaceRef {
@@ -66,13 +61,7 @@ fn m(
             place: p.map(ev),
             time: Some(ev(DateRange::day(day(date)))),
             weapon: None,
-            killed: killed.map(|(low, high)| {
-                ev(Quantity {
-                    low,
-                    high,
-                    unit: None,
-                })
-            }),
+            killed: killed.map(|(low, high)| ev(Quantity { low, high, unit: None })),
             wounded: None,
             attributions: vec![],
         },
@@ -93,47 +82,14 @@ const ROCKETS: SubEventType = SubEventType::ShellingArtilleryMissileAttack;
 fn reports_of_one_attack_merge_with_a_toll_range() {
     let k1 = place("cur:k1", 35.51, 44.28);
     let out = merge(vec![
-        (
-            m(
-                "a",
-                "m1",
-                ROCKETS,
-                "2019-12-27",
-                Some(k1.clone()),
-                Some((25, None)),
-            ),
-            None,
-        ),
-        (
-            m(
-                "b",
-                "m2",
-                ROCKETS,
-                "2019-12-27",
-                Some(k1.clone()),
-                Some((25, Some(25))),
-            ),
-            None,
-        ),
-        (
-            m(
-                "c",
-                "m3",
-                ROCKETS,
-                "2019-12-27",
-                Some(k1),
-                Some((31, Some(31))),
-            ),
-            None,
-        ),
+        (m("a", "m1", ROCKETS, "2019-12-27", Some(k1.clone()), Some((25, None))), None),
+        (m("b", "m2", ROCKETS, "2019-12-27", Some(k1.clone()), Some((25, Some(25)))), None),
+        (m("c", "m3", ROCKETS, "2019-12-27", Some(k1), Some((31, Some(31)))), None),
     ]);
     assert_eq!(out.changed.len(), 1);
     let e = &out.changed[0];
     assert_eq!(e.article_count(), 3);
-    assert_eq!(
-        (e.fatalities.low, e.fatalities.best, e.fatalities.high),
-        (Some(25), Some(25), Some(31))
-    );
+    assert_eq!((e.fatalities.low, e.fatalities.best, e.fatalities.high), (Some(25), Some(25), Some(31)));
     assert_eq!(e.fatalities.reports.len(), 3);
     assert_eq!(out.merged_mentions, 2);
 }
@@ -142,10 +98,7 @@ fn reports_of_one_attack_merge_with_a_toll_range() {
 fn attacks_on_the_same_base_on_different_days_stay_apart() {
     let k1 = place("cur:k1", 35.51, 44.28);
     let out = merge(vec![
-        (
-            m("a", "m1", ROCKETS, "2019-12-27", Some(k1.clone()), None),
-            None,
-        ),
+        (m("a", "m1", ROCKETS, "2019-12-27", Some(k1.clone()), None), None),
         (m("b", "m2", ROCKETS, "2019-12-28", Some(k1), None), None),
     ]);
     assert_eq!(out.changed.len(), 2);
@@ -156,22 +109,9 @@ fn different_places_and_types_stay_apart() {
     let k1 = place("cur:k1", 35.51, 44.28);
     let far = place("gn:basra", 30.5, 47.8);
     let out = merge(vec![
-        (
-            m("a", "m1", ROCKETS, "2019-12-27", Some(k1.clone()), None),
-            None,
-        ),
+        (m("a", "m1", ROCKETS, "2019-12-27", Some(k1.clone()), None), None),
         (m("b", "m2", ROCKETS, "2019-12-27", Some(far), None), None),
-        (
-            m(
-                "c",
-                "m3",
-                SubEventType::Arrests,
-                "2019-12-27",
-                Some(k1),
-                None,
-            ),
-            None,
-        ),
+        (m("c", "m3", SubEventType::Arrests, "2019-12-27", Some(k1), None), None),
     ]);
     assert_eq!(out.changed.len(), 3);
 }
@@ -190,14 +130,7 @@ fn different_named_agents_stay_apart() {
 fn result_does_not_depend_on_input_order() {
     let k1 = place("cur:k1", 35.51, 44.28);
     let input = vec![
-        m(
-            "a",
-            "m1",
-            ROCKETS,
-            "2019-12-27",
-            Some(k1.clone()),
-            Some((1, Some(1))),
-        ),
+        m("a", "m1", ROCKETS, "2019-12-27", Some(k1.clone()), Some((1, Some(1)))),
         m("b", "m2", ROCKETS, "2019-12-27", Some(k1.clone()), None),
         m("c", "m3", ROCKETS, "2019-12-28", Some(k1), None),
     ];
@@ -209,35 +142,20 @@ fn result_does_not_depend_on_input_order() {
 #[test]
 fn ids_are_stable_and_unchanged_events_are_not_rewritten() {
     let k1 = place("cur:k1", 35.51, 44.28);
-    let first = merge(vec![(
-        m("a", "m1", ROCKETS, "2019-12-27", Some(k1.clone()), None),
-        None,
-    )]);
+    let first = merge(vec![(m("a", "m1", ROCKETS, "2019-12-27", Some(k1.clone()), None), None)]);
     let id = first.changed[0].id.clone();
     // A second report arrives: same event, same id, one event rewritten.
     let second = merge(vec![
-        (
-            m("a", "m1", ROCKETS, "2019-12-27", Some(k1.clone()), None),
-            Some(id.clone()),
-        ),
-        (
-            m("b", "m0", ROCKETS, "2019-12-27", Some(k1.clone()), None),
-            None,
-        ),
+        (m("a", "m1", ROCKETS, "2019-12-27", Some(k1.clone()), None), Some(id.clone())),
+        (m("b", "m0", ROCKETS, "2019-12-27", Some(k1.clone()), None), None),
     ]);
     assert_eq!(second.changed.len(), 1);
     assert_eq!(second.changed[0].id, id);
     assert!(second.removed.is_empty());
     // Nothing new: nothing rewritten.
     let third = merge(vec![
-        (
-            m("a", "m1", ROCKETS, "2019-12-27", Some(k1.clone()), None),
-            Some(id.clone()),
-        ),
-        (
-            m("b", "m0", ROCKETS, "2019-12-27", Some(k1), None),
-            Some(id),
-        ),
+        (m("a", "m1", ROCKETS, "2019-12-27", Some(k1.clone()), None), Some(id.clone())),
+        (m("b", "m0", ROCKETS, "2019-12-27", Some(k1), None), Some(id)),
     ]);
     assert!(third.changed.is_empty());
     assert_eq!(third.unchanged, 1);
@@ -245,13 +163,7 @@ fn ids_are_stable_and_unchanged_events_are_not_rewritten() {
 
 #[test]
 fn unknown_tolls_stay_null() {
-    let out = merge(vec![(
-        m("a", "m1", ROCKETS, "2019-12-27", None, None),
-        None,
-    )]);
+    let out = merge(vec![(m("a", "m1", ROCKETS, "2019-12-27", None, None), None)]);
     let e = &out.changed[0];
-    assert_eq!(
-        (e.fatalities.low, e.fatalities.best, e.fatalities.high),
-        (None, None, None)
-    );
+    assert_eq!((e.fatalities.low, e.fatalities.best, e.fatalities.high), (None, None, None));
 }

@@ -1,9 +1,6 @@
 //! Merged events: one real-world incident with every report that described it.
 
-use crate::{
-    ActorRef, ArticleId, DateRange, EventMention, EventType, PlaceRef, Span, Stance, SubEventType,
-    Weapon,
-};
+use crate::{ActorRef, ArticleId, DateRange, EventMention, EventType, PlaceRef, Span, Stance, SubEventType, Weapon};
 use serde::{Deserialize, Serialize};
 
 /// Where an event mention came from: the article's metadata and the sentence text, so that a
@@ -83,11 +80,7 @@ impl Event {
 
     /// Distinct articles (independent texts) reporting this event.
     pub fn article_count(&self) -> usize {
-        let mut ids: Vec<&str> = self
-            .mentions
-            .iter()
-            .map(|m| m.source.article.as_str())
-            .collect();
+        let mut ids: Vec<&str> = self.mentions.iter().map(|m| m.source.article.as_str()).collect();
         ids.sort_unstable();
         ids.dedup();
         ids.len()

@@ -19,9 +19,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// Every recognised mention, evidence sentence and extracted field carries one, so that any value
 /// can be traced back to the exact bytes it came from.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
 pub struct Span {
     pub start: usize,
     pub end: usize,
@@ -103,19 +101,9 @@ pub enum Severity {
 
 impl Diagnostic {
     pub fn warning(code: &str, message: impl Into<String>) -> Diagnostic {
-        Diagnostic {
-            severity: Severity::Warning,
-            code: code.to_string(),
-            message: message.into(),
-            span: None,
-        }
+        Diagnostic { severity: Severity::Warning, code: code.to_string(), message: message.into(), span: None }
     }
     pub fn info(code: &str, message: impl Into<String>) -> Diagnostic {
-        Diagnostic {
-            severity: Severity::Info,
-            code: code.to_string(),
-            message: message.into(),
-            span: None,
-        }
+        Diagnostic { severity: Severity::Info, code: code.to_string(), message: message.into(), span: None }
     }
 }

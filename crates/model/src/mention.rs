@@ -53,11 +53,7 @@ pub struct Quantity {
 
 impl Quantity {
     pub fn exact(n: u32) -> Quantity {
-        Quantity {
-            low: n,
-            high: Some(n),
-            unit: None,
-        }
+        Quantity { low: n, high: Some(n), unit: None }
     }
 }
 

@@ -90,9 +90,7 @@ impl SubEventType {
     pub fn event_type(&self) -> EventType {
         use SubEventType::*;
         match self {
-            ArmedClash | GovernmentRegainsTerritory | NonStateActorOvertakesTerritory => {
-                EventType::Battles
-            }
+            ArmedClash | GovernmentRegainsTerritory | NonStateActorOvertakesTerritory => EventType::Battles,
             ChemicalWeapon
             | AirDroneStrike
             | SuicideBomb
@@ -100,9 +98,7 @@ impl SubEventType {
             | RemoteExplosive
             | Grenade => EventType::ExplosionsRemoteViolence,
             SexualViolence | Attack | Abduction => EventType::ViolenceAgainstCivilians,
-            PeacefulProtest | ProtestWithIntervention | ExcessiveForceAgainstProtesters => {
-                EventType::Protests
-            }
+            PeacefulProtest | ProtestWithIntervention | ExcessiveForceAgainstProtesters => EventType::Protests,
             ViolentDemonstration | MobViolence => EventType::Riots,
             Agreement
             | Arrests
@@ -163,10 +159,7 @@ mod tests {
         assert_eq!(EventType::ALL.len(), 6);
         assert_eq!(SubEventType::ALL.len(), 25);
         for t in EventType::ALL {
-            assert!(
-                SubEventType::ALL.iter().any(|s| s.event_type() == *t),
-                "{t} has no sub-type"
-            );
+            assert!(SubEventType::ALL.iter().any(|s| s.event_type() == *t), "{t} has no sub-type");
         }
     }
 
@@ -177,10 +170,7 @@ mod tests {
             let json = serde_json::to_string(s).unwrap();
             assert_eq!(serde_json::from_str::<SubEventType>(&json).unwrap(), *s);
         }
-        assert_eq!(
-            SubEventType::parse("air/drone strike"),
-            Some(SubEventType::AirDroneStrike)
-        );
+        assert_eq!(SubEventType::parse("air/drone strike"), Some(SubEventType::AirDroneStrike));
         assert_eq!(Stance::parse("denied"), Some(Stance::Denied));
     }
 }

@@ -44,22 +44,14 @@ pub struct DateRange {
 
 impl DateRange {
     pub fn day(d: NaiveDate) -> DateRange {
-        DateRange {
-            start: d,
-            end: d,
-            precision: DatePrecision::Day,
-        }
+        DateRange { start: d, end: d, precision: DatePrecision::Day }
     }
 
     /// The whole calendar month containing `d`.
     pub fn month_of(d: NaiveDate) -> DateRange {
         let start = d.with_day(1).unwrap_or(d);
         let end = last_day_of_month(d.year(), d.month()).unwrap_or(d);
-        DateRange {
-            start,
-            end,
-            precision: DatePrecision::Month,
-        }
+        DateRange { start, end, precision: DatePrecision::Month }
     }
 
     /// The whole calendar year.
@@ -87,11 +79,7 @@ impl DateRange {
 }
 
 pub fn last_day_of_month(year: i32, month: u32) -> Option<NaiveDate> {
-    let (ny, nm) = if month == 12 {
-        (year + 1, 1)
-    } else {
-        (year, month + 1)
-    };
+    let (ny, nm) = if month == 12 { (year + 1, 1) } else { (year, month + 1) };
     NaiveDate::from_ymd_opt(ny, nm, 1)?.pred_opt()
 }
 

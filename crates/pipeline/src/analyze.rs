@@ -26,13 +26,9 @@ pub struct Prepared {
 impl Analyzer {
     /// The built-in gazetteer and rules.
     pub fn builtin() -> Result<Analyzer, PipelineError> {
-        let gazetteer =
-            Gazetteer::builtin().map_err(|e| PipelineError::Gazetteer(e.to_string()))?;
+        let gazetteer = Gazetteer::builtin().map_err(|e| PipelineError::Gazetteer(e.to_string()))?;
         let extractor = Extractor::builtin().map_err(|e| PipelineError::Rules(e.to_string()))?;
-        Ok(Analyzer {
-            gazetteer,
-            extractor,
-        })
+        Ok(Analyzer { gazetteer, extractor })
     }
 
     pub fn gazetteer(&self) -> &'static Gazetteer {
@@ -46,20 +42,11 @@ impl Analyzer {
             return None;
         }
         let id = sitrep_text::content_id(&raw.text, &cleaned.regions);
-        let first = cleaned
-            .regions
-            .first()
-            .map(|r| r.slice(&raw.text))
-            .unwrap_or("");
+        let first = cleaned.regions.first().map(|r| r.slice(&raw.text)).unwrap_or("");
         let dateline = sitrep_recognise::dateline(first, raw.published);
         // Without metadata, the dateline may give the date (with a year) and the outlet.
-        let published = raw
-            .published
-            .or_else(|| dateline.as_ref().and_then(|d| d.date));
-        let outlet = raw
-            .outlet
-            .clone()
-            .or_else(|| dateline.as_ref().and_then(|d| d.outlet.clone()));
+        let published = raw.published.or_else(|| dateline.as_ref().and_then(|d| d.date));
+        let outlet = raw.outlet.clone().or_else(|| dateline.as_ref().and_then(|d| d.outlet.clone()));
         Some(Prepared {
             article: Article {
                 id,
@@ -81,16 +68,10 @@ impl Analyzer {
         let article = &prepared.article;
         let sentences = sitrep_text::sentences(&article.text, &prepared.regions);
         let recogniser = Recogniser::new(self.gazetteer);
-        let ctx = Context {
-            published: article.published,
-            title: article.title.as_deref(),
-        };
+        let ctx = Context { published: article.published, title: article.title.as_deref() };
         let mentions = recogniser.recognise(&article.text, &prepared.regions, &ctx);
-        let out = self.extractor.extract(&sitrep_extract::Input {
-            article,
-            sentences: &sentences,
-            mentions: &mentions,
-        });
+        let out =
+            self.extractor.extract(&sitrep_extract::Input { article, sentences: &sentences, mentions: &mentions });
         let mut diagnostics: Vec<Diagnostic> = prepared
             .removed
             .iter()
@@ -107,12 +88,6 @@ impl Analyzer {
             ));
         }
         diagnostics.extend(out.diagnostics);
-        ArticleAnalysis {
-            article: article.id.clone(),
-            sentences,
-            mentions,
-            events: out.events,
-            diagnostics,
-        }
+        ArticleAnalysis { article: article.id.clone(), sentences, mentions, events: out.events, diagnostics }
     }
 }

@@ -118,11 +118,7 @@ fn accept(
         });
     }
     let Some(prepared) = analyzer.prepare(&raw) else {
-        report.skip(
-            "empty",
-            &origin,
-            "no article content left after removing boilerplate",
-        );
+        report.skip("empty", &origin, "no article content left after removing boilerplate");
         pending.batch.log.push(LogEntry {
             origin,
             severity: Severity::Error,
@@ -150,7 +146,7 @@ fn accept(
     for d in &analysis.diagnostics {
         if matches!(
             d.code.as_str(),
-            "modality" | "background" | "no_type" | "unlinked_attribution"
+            "modality" | "background" | "no_type" | "unlinked_attribution" | "reference" | "state_crowd" | "tally"
         ) {
             report.dropped(&d.code);
         }
@@ -171,19 +167,12 @@ fn accept(
             mention: m,
         });
     }
-    pending
-        .batch
-        .articles
-        .push((prepared.article, analysis.mentions));
+    pending.batch.articles.push((prepared.article, analysis.mentions));
     Ok(())
 }
 
 /// Merges the pending mentions with the stored ones of the window they touch, and writes it all.
-fn flush(
-    store: &mut dyn Store,
-    pending: &mut Pending,
-    report: &mut IngestReport,
-) -> Result<(), PipelineError> {
+fn flush(store: &mut dyn Store, pending: &mut Pending, report: &mut IngestReport) -> Result<(), PipelineError> {
     let mut p = std::mem::take(pending);
     if p.batch.articles.is_empty() && p.batch.sightings.is_empty() && p.batch.log.is_empty() {
         return Ok(());
@@ -198,12 +187,8 @@ fn flush(
                 }
             }
         }
-        let event_ids: Vec<String> = existing
-            .iter()
-            .filter_map(|(_, e)| e.clone())
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
+        let event_ids: Vec<String> =
+            existing.iter().filter_map(|(_, e)| e.clone()).collect::<BTreeSet<_>>().into_iter().collect();
         if !event_ids.is_empty() {
             for item in store.mentions_for_merge(None, &event_ids)? {
                 if seen.insert(item.0.mention.id.clone()) {
@@ -234,12 +219,7 @@ fn windows_of(mentions: &[SourcedMention]) -> Vec<(NaiveDate, NaiveDate)> {
     let mut ranges: Vec<(NaiveDate, NaiveDate)> = mentions
         .iter()
         .filter_map(|m| m.mention.time.as_ref())
-        .map(|t| {
-            (
-                t.value.start - Duration::days(1),
-                t.value.end + Duration::days(1),
-            )
-        })
+        .map(|t| (t.value.start - Duration::days(1), t.value.end + Duration::days(1)))
         .collect();
     ranges.sort();
     let mut out: Vec<(NaiveDate, NaiveDate)> = Vec::new();

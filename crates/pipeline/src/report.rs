@@ -34,8 +34,7 @@ impl IngestReport {
     pub fn skip(&mut self, code: &str, origin: &str, message: &str) {
         *self.skipped.entry(code.to_string()).or_default() += 1;
         if self.skipped_examples.len() < 10 {
-            self.skipped_examples
-                .push(format!("{origin}: {code}: {message}"));
+            self.skipped_examples.push(format!("{origin}: {code}: {message}"));
         }
     }
 

@@ -6,7 +6,7 @@ use sitrep_model::{Mention, MentionKind, Quantity, Span};
 use std::sync::LazyLock;
 
 /// Nouns that count people, so that "a girl" or "two Americans" are counts of people.
-const PEOPLE: &str = "people|persons?|civilians?|soldiers?|troops|service ?members?|servicemen|personnel|americans?|iraqis?|syrians?|iranians?|britons?|contractors?|children|child|girls?|boys?|women|woman|men|man|fighters?|militiamen|militants?|members?|officers?|policemen|police ?officers?|guards?|protesters?|demonstrators?|rioters?|others|staff|workers?|employees?|journalists?|citizens?|residents?|commanders?|leaders?|officials?|gunmen|insurgents?|combatants?|recruits?|pilgrims?|passengers?|villagers?|students?|patients?|suspects?|individuals?|victims?|casualties|bodies|dead|killed|wounded|injured|service personnel|marines?|airmen|sailors?|US|American|Iraqi|Syrian|Iranian|British|Jordanian|Kurdish|Israeli";
+const PEOPLE: &str = "people|persons?|civilians?|soldiers?|troops|service ?members?|servicemen|personnel|americans?|iraqis?|syrians?|iranians?|britons?|contractors?|children|child|girls?|boys?|women|woman|men|man|fighters?|militiamen|militants?|members?|officers?|policemen|police ?officers?|guards?|protesters?|demonstrators?|rioters?|others|staff|workers?|employees?|journalists?|citizens?|residents?|commanders?|leaders?|officials?|gunmen|insurgents?|combatants?|recruits?|pilgrims?|passengers?|villagers?|students?|patients?|suspects?|individuals?|victims?|casualties|bodies|dead|killed|wounded|injured|service personnel|marines?|airmen|sailors?";
 const THINGS: &str = "rockets?|katyushas?|missiles?|mortars?|mortar rounds?|shells?|drones?|uavs?|bombs?|grenades?|sites?|targets?|locations?|facilities|facility|vehicles?|cars?|bases?|houses?|homes?|buildings?|attacks?|strikes?|airstrikes?|projectiles?|rounds?";
 
 fn word_number(w: &str) -> Option<u32> {
@@ -53,10 +53,7 @@ pub fn parse_number(s: &str) -> Option<u32> {
         return digits.parse().ok();
     }
     let lower = s.to_ascii_lowercase();
-    let parts: Vec<&str> = lower
-        .split(|c: char| c == '-' || c.is_whitespace())
-        .filter(|p| !p.is_empty())
-        .collect();
+    let parts: Vec<&str> = lower.split(|c: char| c == '-' || c.is_whitespace()).filter(|p| !p.is_empty()).collect();
     match parts.as_slice() {
         [one] => word_number(one),
         [a, "hundred"] => Some(word_number(a)? * 100),
@@ -79,10 +76,8 @@ static QUANTITY: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static BETWEEN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
-        r"(?i)\bbetween\s+(?P<n1>{NUMBER})\s+and\s+(?P<n2>{NUMBER})\b"
-    ))
-    .expect("between pattern compiles")
+    Regex::new(&format!(r"(?i)\bbetween\s+(?P<n1>{NUMBER})\s+and\s+(?P<n2>{NUMBER})\b"))
+        .expect("between pattern compiles")
 });
 
 /// "a girl", "a US contractor", "an Iraqi soldier": one person.
@@ -173,11 +168,7 @@ pub fn find_quantities(text: &str) -> Vec<Mention> {
                 continue;
             };
             match caps.name("n2").and_then(|n| parse_number(n.as_str())) {
-                Some(n2)
-                    if caps
-                        .name("or")
-                        .is_some_and(|o| !o.as_str().eq_ignore_ascii_case("and")) =>
-                {
+                Some(n2) if caps.name("or").is_some_and(|o| !o.as_str().eq_ignore_ascii_case("and")) => {
                     (n1.min(n2), Some(n1.max(n2)))
                 }
                 Some(n2) => {
@@ -205,34 +196,30 @@ pub fn find_quantities(text: &str) -> Vec<Mention> {
         let span = Span::new(whole.start(), whole.end());
         out.push(Mention {
             span,
-            kind: MentionKind::Quantity(Quantity {
-                low: a.min(b),
-                high: Some(a.max(b)),
-                unit: None,
-            }),
+            kind: MentionKind::Quantity(Quantity { low: a.min(b), high: Some(a.max(b)), unit: None }),
             qualifier: "between".into(),
         });
     }
     for caps in ONE_PERSON.captures_iter(text) {
         let Some(whole) = caps.get(0) else { continue };
+        // "an American drone", "an Iraqi security source": a nationality before a noun is an adjective.
+        let unit = caps.name("unit").map(|u| u.as_str()).unwrap_or("");
+        if unit.starts_with(|c: char| c.is_uppercase()) {
+            let next = text.get(whole.end()..).unwrap_or("").trim_start();
+            if next.starts_with(|c: char| c.is_lowercase()) {
+                continue;
+            }
+        }
         out.push(Mention {
             span: Span::new(whole.start(), whole.end()),
-            kind: MentionKind::Quantity(Quantity {
-                low: 1,
-                high: Some(1),
-                unit: Some("people".into()),
-            }),
+            kind: MentionKind::Quantity(Quantity { low: 1, high: Some(1), unit: Some("people".into()) }),
             qualifier: String::new(),
         });
     }
     for m in NONE.find_iter(text) {
         out.push(Mention {
             span: Span::new(m.start(), m.end()),
-            kind: MentionKind::Quantity(Quantity {
-                low: 0,
-                high: Some(0),
-                unit: Some("people".into()),
-            }),
+            kind: MentionKind::Quantity(Quantity { low: 0, high: Some(0), unit: Some("people".into()) }),
             qualifier: String::new(),
         });
     }
@@ -263,18 +250,12 @@ fn join_people(text: &str, v: Vec<Mention>) -> Vec<Mention> {
     for m in v {
         if let Some(last) = out.last_mut() {
             let gap = text.get(last.span.end..m.span.start).unwrap_or("x");
-            let (MentionKind::Quantity(a), MentionKind::Quantity(b)) = (&mut last.kind, &m.kind)
-            else {
+            let (MentionKind::Quantity(a), MentionKind::Quantity(b)) = (&mut last.kind, &m.kind) else {
                 out.push(m);
                 continue;
             };
             let people = |q: &Quantity| q.unit.as_deref() == Some("people");
-            if gap.trim().eq_ignore_ascii_case("and")
-                && people(a)
-                && people(b)
-                && a.low > 0
-                && b.low > 0
-            {
+            if gap.trim().eq_ignore_ascii_case("and") && people(a) && people(b) && a.low > 0 && b.low > 0 {
                 a.low += b.low;
                 a.high = match (a.high, b.high) {
                     (Some(x), Some(y)) => Some(x + y),
@@ -313,46 +294,22 @@ mod tests {
 
     #[test]
     fn counts_with_qualifiers() {
-        check(
-            "at least 25 people were killed",
-            "at least 25 people => 25.. people",
-        );
-        check(
-            "killing some 25 fighters",
-            "some 25 fighters => 25..25 people",
-        );
-        check(
-            "more than 8,500 soldiers",
-            "more than 8,500 soldiers => 8501.. people",
-        );
-        check(
-            "dozens of protesters",
-            "dozens of protesters => 12.. people",
-        );
+        check("at least 25 people were killed", "at least 25 people => 25.. people");
+        check("killing some 25 fighters", "some 25 fighters => 25..25 people");
+        check("more than 8,500 soldiers", "more than 8,500 soldiers => 8501.. people");
+        check("dozens of protesters", "dozens of protesters => 12.. people");
         check("24 or 25 people died", "24 or 25 people => 24..25 people");
         check("seven rockets hit", "seven rockets => 7..7 rockets");
-        check(
-            "18 Katyusha rockets",
-            "18 Katyusha rockets => 18..18 rockets",
-        );
-        check(
-            "twenty-five militiamen",
-            "twenty-five militiamen => 25..25 people",
-        );
-        check(
-            "wounding twenty-five civilians",
-            "twenty-five civilians => 25..25 people",
-        );
+        check("18 Katyusha rockets", "18 Katyusha rockets => 18..18 rockets");
+        check("twenty-five militiamen", "twenty-five militiamen => 25..25 people");
+        check("wounding twenty-five civilians", "twenty-five civilians => 25..25 people");
     }
 
     #[test]
     fn single_people_and_sums() {
         check("a girl was killed", "a girl => 1..1 people");
         check("killing a US contractor", "a US contractor => 1..1 people");
-        check(
-            "two Americans and a Briton were killed",
-            "two Americans and a Briton => 3..3 people",
-        );
+        check("two Americans and a Briton were killed", "two Americans and a Briton => 3..3 people");
         check("No one was hurt.", "No one => 0..0 people");
     }
 

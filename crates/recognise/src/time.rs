@@ -72,10 +72,7 @@ pub(crate) fn small_number(s: &str) -> Option<i64> {
 }
 
 static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
-    let p = |id: &'static str, re: String| Pattern {
-        id,
-        re: Regex::new(&re).expect("time pattern compiles"),
-    };
+    let p = |id: &'static str, re: String| Pattern { id, re: Regex::new(&re).expect("time pattern compiles") };
     vec![
         p("iso_date", r"\b(?P<y>(?:19|20)\d{2})-(?P<m>\d{2})-(?P<d>\d{2})\b".to_string()),
         p(
@@ -125,26 +122,17 @@ pub fn find_times(text: &str, published: Option<NaiveDate>) -> Vec<Mention> {
             if span.is_empty() {
                 continue;
             }
-            let qualifier = caps
-                .name("q")
-                .map(|q| q.as_str().trim().to_ascii_lowercase())
-                .unwrap_or_default();
+            let qualifier = caps.name("q").map(|q| q.as_str().trim().to_ascii_lowercase()).unwrap_or_default();
             let kind = resolve(pat.id, &caps, &qualifier, published)
                 .map(MentionKind::Time)
-                .unwrap_or_else(|| MentionKind::UnresolvedTime {
-                    expression: span.slice(text).to_string(),
-                });
+                .unwrap_or_else(|| MentionKind::UnresolvedTime { expression: span.slice(text).to_string() });
             if let MentionKind::UnresolvedTime { .. } = kind {
                 // Absolute dates that fail to resolve are impossible dates ("31 February"); skip them.
                 if matches!(pat.id, "iso_date") || published.is_some() {
                     continue;
                 }
             }
-            found.push(Mention {
-                span,
-                kind,
-                qualifier,
-            });
+            found.push(Mention { span, kind, qualifier });
         }
     }
     keep_longest(found)
@@ -187,12 +175,7 @@ fn past_month_day(anchor: NaiveDate, month: u32, day: u32) -> Option<NaiveDate> 
     None
 }
 
-fn resolve(
-    id: &str,
-    caps: &regex::Captures<'_>,
-    q: &str,
-    published: Option<NaiveDate>,
-) -> Option<DateRange> {
+fn resolve(id: &str, caps: &regex::Captures<'_>, q: &str, published: Option<NaiveDate>) -> Option<DateRange> {
     match id {
         "iso_date" => {
             let d = NaiveDate::from_ymd_opt(
@@ -214,9 +197,7 @@ fn resolve(
         "month_year" => {
             let month = month_number(cap(caps, "mon")?)?;
             let year: i32 = cap(caps, "y")?.parse().ok()?;
-            Some(DateRange::month_of(NaiveDate::from_ymd_opt(
-                year, month, 1,
-            )?))
+            Some(DateRange::month_of(NaiveDate::from_ymd_opt(year, month, 1)?))
         }
         "in_month" => {
             let month = month_number(cap(caps, "mon")?)?;
@@ -227,9 +208,7 @@ fn resolve(
                 _ if month > anchor.month() => anchor.year() - 1,
                 _ => anchor.year(),
             };
-            Some(DateRange::month_of(NaiveDate::from_ymd_opt(
-                year, month, 1,
-            )?))
+            Some(DateRange::month_of(NaiveDate::from_ymd_opt(year, month, 1)?))
         }
         "year" => {
             let year: i32 = cap(caps, "y")?.parse().ok()?;
@@ -244,9 +223,8 @@ fn resolve(
         "weekday" => {
             let wd = weekday(cap(caps, "wd")?)?;
             let anchor = published?;
-            let mut back = (anchor.weekday().num_days_from_monday() as i64
-                - wd.num_days_from_monday() as i64)
-                .rem_euclid(7);
+            let mut back =
+                (anchor.weekday().num_days_from_monday() as i64 - wd.num_days_from_monday() as i64).rem_euclid(7);
             if q == "last" && back == 0 {
                 back = 7;
             }
@@ -265,11 +243,7 @@ fn resolve(
                 week_of(start)
             } else if unit.starts_with("month") {
                 let m0 = anchor.year() * 12 + anchor.month0() as i32 - n as i32;
-                Some(DateRange::month_of(NaiveDate::from_ymd_opt(
-                    m0.div_euclid(12),
-                    m0.rem_euclid(12) as u32 + 1,
-                    1,
-                )?))
+                Some(DateRange::month_of(NaiveDate::from_ymd_opt(m0.div_euclid(12), m0.rem_euclid(12) as u32 + 1, 1)?))
             } else {
                 DateRange::year(anchor.year() - n as i32)
             }
@@ -280,26 +254,16 @@ fn resolve(
             let this = matches!(q, "this" | "earlier this" | "later this");
             match unit.as_str() {
                 "week" => {
-                    let monday =
-                        anchor - Duration::days(anchor.weekday().num_days_from_monday() as i64);
+                    let monday = anchor - Duration::days(anchor.weekday().num_days_from_monday() as i64);
                     if this {
-                        Some(DateRange {
-                            start: monday,
-                            end: anchor,
-                            precision: DatePrecision::Week,
-                        })
+                        Some(DateRange { start: monday, end: anchor, precision: DatePrecision::Week })
                     } else {
                         week_of(monday - Duration::days(7))
                     }
                 }
                 "weekend" => {
-                    let back_to_sat =
-                        (anchor.weekday().num_days_from_monday() as i64 + 2).rem_euclid(7);
-                    let back_to_sat = if back_to_sat == 0 && !this {
-                        7
-                    } else {
-                        back_to_sat
-                    };
+                    let back_to_sat = (anchor.weekday().num_days_from_monday() as i64 + 2).rem_euclid(7);
+                    let back_to_sat = if back_to_sat == 0 && !this { 7 } else { back_to_sat };
                     let sat = anchor - Duration::days(back_to_sat);
                     Some(DateRange {
                         start: sat,
@@ -310,11 +274,7 @@ fn resolve(
                 "month" => {
                     if this {
                         let start = anchor.with_day(1)?;
-                        Some(DateRange {
-                            start,
-                            end: anchor,
-                            precision: DatePrecision::Month,
-                        })
+                        Some(DateRange { start, end: anchor, precision: DatePrecision::Month })
                     } else {
                         let prev = anchor.with_day(1)?.pred_opt()?;
                         Some(DateRange::month_of(prev))
@@ -336,22 +296,10 @@ fn resolve(
         "late_last_year" => {
             let anchor = published?;
             let w = cap(caps, "w")?.to_ascii_lowercase();
-            let year = if w == "last" {
-                anchor.year() - 1
-            } else {
-                anchor.year()
-            };
-            let (m1, m2) = if q.starts_with("early") || q.starts_with("earlier") {
-                (1, 4)
-            } else {
-                (9, 12)
-            };
+            let year = if w == "last" { anchor.year() - 1 } else { anchor.year() };
+            let (m1, m2) = if q.starts_with("early") || q.starts_with("earlier") { (1, 4) } else { (9, 12) };
             let start = NaiveDate::from_ymd_opt(year, m1, 1)?;
-            let end = last_day_of_month(year, m2)?.min(if year == anchor.year() {
-                anchor
-            } else {
-                NaiveDate::MAX
-            });
+            let end = last_day_of_month(year, m2)?.min(if year == anchor.year() { anchor } else { NaiveDate::MAX });
             if q.starts_with("earlier") && w == "this" {
                 return Some(DateRange {
                     start: NaiveDate::from_ymd_opt(year, 1, 1)?,
@@ -359,11 +307,7 @@ fn resolve(
                     precision: DatePrecision::Year,
                 });
             }
-            Some(DateRange {
-                start,
-                end: end.max(start),
-                precision: DatePrecision::Month,
-            })
+            Some(DateRange { start, end: end.max(start), precision: DatePrecision::Month })
         }
         _ => None,
     }
@@ -371,11 +315,7 @@ fn resolve(
 
 fn week_of(start: NaiveDate) -> Option<DateRange> {
     let monday = start - Duration::days(start.weekday().num_days_from_monday() as i64);
-    Some(DateRange {
-        start: monday,
-        end: monday + Duration::days(6),
-        precision: DatePrecision::Week,
-    })
+    Some(DateRange { start: monday, end: monday + Duration::days(6), precision: DatePrecision::Week })
 }
 
 /// A news dateline at the start of an article: "BAGHDAD, Dec 31 (Reuters) -" or "KIRKUK, Iraq (AFP) —".
@@ -412,10 +352,7 @@ pub fn dateline(text: &str, published: Option<NaiveDate>) -> Option<Dateline> {
     if caps.name("mon").is_none() && caps.name("outlet").is_none() {
         return None;
     }
-    let date = match (
-        cap(&caps, "mon").and_then(month_number),
-        cap(&caps, "d").and_then(|d| d.parse::<u32>().ok()),
-    ) {
+    let date = match (cap(&caps, "mon").and_then(month_number), cap(&caps, "d").and_then(|d| d.parse::<u32>().ok())) {
         (Some(m), Some(d)) => match cap(&caps, "y").and_then(|y| y.parse::<i32>().ok()) {
             Some(y) => NaiveDate::from_ymd_opt(y, m, d),
             None => published.and_then(|p| past_month_day(p, m, d)),
@@ -424,10 +361,7 @@ pub fn dateline(text: &str, published: Option<NaiveDate>) -> Option<Dateline> {
     };
     Some(Dateline {
         span: Span::new(whole.start(), whole.end()),
-        place: Span::new(
-            place.start(),
-            place.start() + place.as_str().trim_end().len(),
-        ),
+        place: Span::new(place.start(), place.start() + place.as_str().trim_end().len()),
         date,
         outlet: caps.name("outlet").map(|o| o.as_str().trim().to_string()),
     })
@@ -448,13 +382,7 @@ mod tests {
             None => "none".to_string(),
             Some(m) => match &m.kind {
                 MentionKind::Time(r) => {
-                    format!(
-                        "{} => {}..{} {}",
-                        m.span.slice(text),
-                        r.start,
-                        r.end,
-                        r.precision.as_str()
-                    )
+                    format!("{} => {}..{} {}", m.span.slice(text), r.start, r.end, r.precision.as_str())
                 }
                 MentionKind::UnresolvedTime { expression } => format!("{expression} => unresolved"),
                 other => format!("{other:?}"),
@@ -465,169 +393,60 @@ mod tests {
 
     #[test]
     fn absolute_dates() {
-        check(
-            "It happened on 2019-12-27 near Kirkuk.",
-            None,
-            "2019-12-27 => 2019-12-27..2019-12-27 day",
-        );
-        check(
-            "On 27 December 2019, rockets hit K1.",
-            None,
-            "27 December 2019 => 2019-12-27..2019-12-27 day",
-        );
-        check(
-            "On December 27, 2019, rockets hit K1.",
-            None,
-            "December 27, 2019 => 2019-12-27..2019-12-27 day",
-        );
-        check(
-            "On Dec. 27, 2019 rockets hit.",
-            None,
-            "Dec. 27, 2019 => 2019-12-27..2019-12-27 day",
-        );
-        check(
-            "On Friday, Dec 27, 2019 rockets hit.",
-            None,
-            "Friday, Dec 27, 2019 => 2019-12-27..2019-12-27 day",
-        );
-        check(
-            "The attack on 31 February 2020 is impossible.",
-            None,
-            "none",
-        );
+        check("It happened on 2019-12-27 near Kirkuk.", None, "2019-12-27 => 2019-12-27..2019-12-27 day");
+        check("On 27 December 2019, rockets hit K1.", None, "27 December 2019 => 2019-12-27..2019-12-27 day");
+        check("On December 27, 2019, rockets hit K1.", None, "December 27, 2019 => 2019-12-27..2019-12-27 day");
+        check("On Dec. 27, 2019 rockets hit.", None, "Dec. 27, 2019 => 2019-12-27..2019-12-27 day");
+        check("On Friday, Dec 27, 2019 rockets hit.", None, "Friday, Dec 27, 2019 => 2019-12-27..2019-12-27 day");
+        check("The attack on 31 February 2020 is impossible.", None, "none");
     }
 
     #[test]
     fn dates_without_a_year_resolve_to_the_past() {
-        check(
-            "on October 17 the attacks began",
-            Some("2023-11-15"),
-            "October 17 => 2023-10-17..2023-10-17 day",
-        );
-        check(
-            "on December 31 protesters stormed",
-            Some("2020-01-02"),
-            "December 31 => 2019-12-31..2019-12-31 day",
-        );
-        check(
-            "on October 17 the attacks began",
-            None,
-            "October 17 => unresolved",
-        );
+        check("on October 17 the attacks began", Some("2023-11-15"), "October 17 => 2023-10-17..2023-10-17 day");
+        check("on December 31 protesters stormed", Some("2020-01-02"), "December 31 => 2019-12-31..2019-12-31 day");
+        check("on October 17 the attacks began", None, "October 17 => unresolved");
     }
 
     #[test]
     fn months_and_years() {
-        check(
-            "in January 2020 a drone strike",
-            None,
-            "January 2020 => 2020-01-01..2020-01-31 month",
-        );
-        check(
-            "attacks in January continued",
-            Some("2020-03-05"),
-            "in January => 2020-01-01..2020-01-31 month",
-        );
-        check(
-            "attacks in November continued",
-            Some("2020-03-05"),
-            "in November => 2019-11-01..2019-11-30 month",
-        );
+        check("in January 2020 a drone strike", None, "January 2020 => 2020-01-01..2020-01-31 month");
+        check("attacks in January continued", Some("2020-03-05"), "in January => 2020-01-01..2020-01-31 month");
+        check("attacks in November continued", Some("2020-03-05"), "in November => 2019-11-01..2019-11-30 month");
         check(
             "US troops have been in Iraq since 2014.",
             Some("2020-01-03"),
             "since 2014 => 2014-01-01..2014-12-31 year",
         );
-        check(
-            "after the 2003 invasion",
-            Some("2020-01-03"),
-            "the 2003 => 2003-01-01..2003-12-31 year",
-        );
+        check("after the 2003 invasion", Some("2020-01-03"), "the 2003 => 2003-01-01..2003-12-31 year");
     }
 
     #[test]
     fn weekdays_resolve_backwards() {
         // 2019-12-28 was a Saturday; "on Friday" is the day before.
-        check(
-            "Rockets hit the base on Friday.",
-            Some("2019-12-28"),
-            "on Friday => 2019-12-27..2019-12-27 day",
-        );
-        check(
-            "Rockets hit late on Tuesday.",
-            Some("2020-11-18"),
-            "late on Tuesday => 2020-11-17..2020-11-17 day",
-        );
-        check(
-            "Tuesday night's attack",
-            Some("2020-11-18"),
-            "Tuesday night => 2020-11-17..2020-11-17 day",
-        );
-        check(
-            "The strike on Sunday killed 25.",
-            Some("2019-12-29"),
-            "on Sunday => 2019-12-29..2019-12-29 day",
-        );
-        check(
-            "last Sunday",
-            Some("2019-12-29"),
-            "last Sunday => 2019-12-22..2019-12-22 day",
-        );
-        check(
-            "Rockets hit the base on Friday.",
-            None,
-            "on Friday => unresolved",
-        );
+        check("Rockets hit the base on Friday.", Some("2019-12-28"), "on Friday => 2019-12-27..2019-12-27 day");
+        check("Rockets hit late on Tuesday.", Some("2020-11-18"), "late on Tuesday => 2020-11-17..2020-11-17 day");
+        check("Tuesday night's attack", Some("2020-11-18"), "Tuesday night => 2020-11-17..2020-11-17 day");
+        check("The strike on Sunday killed 25.", Some("2019-12-29"), "on Sunday => 2019-12-29..2019-12-29 day");
+        check("last Sunday", Some("2019-12-29"), "last Sunday => 2019-12-22..2019-12-22 day");
+        check("Rockets hit the base on Friday.", None, "on Friday => unresolved");
     }
 
     #[test]
     fn relative_periods() {
-        check(
-            "It happened yesterday.",
-            Some("2020-01-04"),
-            "yesterday => 2020-01-03..2020-01-03 day",
-        );
-        check(
-            "Earlier today a drone",
-            Some("2020-01-03"),
-            "Earlier today => 2020-01-03..2020-01-03 day",
-        );
-        check(
-            "three days ago",
-            Some("2020-01-04"),
-            "three days ago => 2020-01-01..2020-01-01 day",
-        );
-        check(
-            "attacks last week",
-            Some("2023-11-15"),
-            "last week => 2023-11-06..2023-11-12 week",
-        );
-        check(
-            "attacks this week",
-            Some("2023-11-15"),
-            "this week => 2023-11-13..2023-11-15 week",
-        );
-        check(
-            "attacks last month",
-            Some("2023-11-15"),
-            "last month => 2023-10-01..2023-10-31 month",
-        );
-        check(
-            "the truce agreed late last year",
-            Some("2020-11-18"),
-            "late last year => 2019-09-01..2019-12-31 month",
-        );
-        check(
-            "more than 160 attacks last year",
-            Some("2024-01-29"),
-            "last year => 2023-01-01..2023-12-31 year",
-        );
+        check("It happened yesterday.", Some("2020-01-04"), "yesterday => 2020-01-03..2020-01-03 day");
+        check("Earlier today a drone", Some("2020-01-03"), "Earlier today => 2020-01-03..2020-01-03 day");
+        check("three days ago", Some("2020-01-04"), "three days ago => 2020-01-01..2020-01-01 day");
+        check("attacks last week", Some("2023-11-15"), "last week => 2023-11-06..2023-11-12 week");
+        check("attacks this week", Some("2023-11-15"), "this week => 2023-11-13..2023-11-15 week");
+        check("attacks last month", Some("2023-11-15"), "last month => 2023-10-01..2023-10-31 month");
+        check("the truce agreed late last year", Some("2020-11-18"), "late last year => 2019-09-01..2019-12-31 month");
+        check("more than 160 attacks last year", Some("2024-01-29"), "last year => 2023-01-01..2023-12-31 year");
     }
 
     #[test]
     fn datelines() {
-        let t =
-            "BAGHDAD, Dec 31 (Capital Dispatch) - Supporters of the militia stormed the compound.";
+        let t = "BAGHDAD, Dec 31 (Capital Dispatch) - Supporters of the militia stormed the compound.";
         let dl = dateline(t, Some(d("2019-12-31"))).unwrap();
         assert_eq!(dl.place.slice(t), "BAGHDAD");
         assert_eq!(dl.date, Some(d("2019-12-31")));

@@ -6,35 +6,20 @@ use std::sync::LazyLock;
 
 /// (canonical kind, pattern). Order matters: the first pattern that matches a span names it.
 const LEXICON: &[(&str, &str)] = &[
-    (
-        "suicide_bomb",
-        r"suicide (?:bomb(?:er|ing)?s?|attack(?:er)?s?|vest|car bomb)",
-    ),
+    ("suicide_bomb", r"suicide (?:bomb(?:er|ing)?s?|attack(?:er)?s?|vest|car bomb)"),
     (
         "ied",
         r"(?:roadside|car|truck|vehicle-borne|improvised) (?:bombs?|explosive devices?)|IEDs?|VBIEDs?|landmines?|mines?",
     ),
-    (
-        "airstrike",
-        r"air ?strikes?|airstrikes?|air raids?|warplanes?|fighter jets?|jets?|bombers?",
-    ),
-    (
-        "drone",
-        r"drones?|UAVs?|unmanned aerial vehicles?|unmanned aircraft",
-    ),
+    ("airstrike", r"air ?strikes?|airstrikes?|air raids?|warplanes?|fighter jets?|jets?|bombers?"),
+    ("drone", r"drones?|UAVs?|unmanned aerial vehicles?|unmanned aircraft"),
     ("rocket", r"(?:Katyusha )?rockets?|Katyushas?"),
     ("mortar", r"mortar (?:rounds?|shells?|bombs?)|mortars?"),
-    (
-        "missile",
-        r"(?:ballistic |cruise |guided |anti-tank )?missiles?",
-    ),
+    ("missile", r"(?:ballistic |cruise |guided |anti-tank )?missiles?"),
     ("artillery", r"artillery|shelling|shells"),
     ("grenade", r"(?:hand |rocket-propelled )?grenades?|RPGs?"),
     ("tear_gas", r"tear ?gas|stun grenades?"),
-    (
-        "gunfire",
-        r"gunfire|gunmen opened fire|opened fire|shot dead|small arms|sniper fire",
-    ),
+    ("gunfire", r"gunfire|gunmen opened fire|opened fire|shot dead|small arms|sniper fire"),
 ];
 
 static PATTERNS: LazyLock<Vec<(&'static str, Regex)>> = LazyLock::new(|| {
@@ -59,30 +44,19 @@ pub fn find_weapons(text: &str) -> Vec<Mention> {
             // never a verb ("two rockets" yes, "one said rockets" no).
             let count = caps.name("n").and_then(|n| {
                 let between = text.get(n.end()..w.start()).unwrap_or("").trim();
-                if between.split_whitespace().count() > 1
-                    || ["said", "were", "was", "and"].contains(&between)
-                {
+                if between.split_whitespace().count() > 1 || ["said", "were", "was", "and"].contains(&between) {
                     return None;
                 }
-                super::quantity::parse_number(n.as_str()).or(
-                    match n.as_str().to_ascii_lowercase().as_str() {
-                        "a dozen" => Some(12),
-                        _ => None,
-                    },
-                )
+                super::quantity::parse_number(n.as_str()).or(match n.as_str().to_ascii_lowercase().as_str() {
+                    "a dozen" => Some(12),
+                    _ => None,
+                })
             });
-            let start = if count.is_some() {
-                whole.start()
-            } else {
-                w.start()
-            };
+            let start = if count.is_some() { whole.start() } else { w.start() };
             let span = Span::new(start, whole.end());
             found.push(Mention {
                 span,
-                kind: MentionKind::Weapon(Weapon {
-                    kind: (*kind).to_string(),
-                    count,
-                }),
+                kind: MentionKind::Weapon(Weapon { kind: (*kind).to_string(), count }),
                 qualifier: String::new(),
             });
         }
@@ -90,10 +64,7 @@ pub fn find_weapons(text: &str) -> Vec<Mention> {
     found.sort_by_key(|m| (m.span.start, std::cmp::Reverse(m.span.end)));
     let mut out: Vec<Mention> = Vec::new();
     for m in found {
-        if out
-            .last()
-            .is_some_and(|l: &Mention| l.span.overlaps(m.span))
-        {
+        if out.last().is_some_and(|l: &Mention| l.span.overlaps(m.span)) {
             continue;
         }
         out.push(m);
@@ -123,25 +94,13 @@ mod tests {
 
     #[test]
     fn weapons_with_counts() {
-        check(
-            "Seven rockets hit the Green Zone.",
-            "Seven rockets => rocket x7",
-        );
-        check(
-            "18 Katyusha rockets landed",
-            "18 Katyusha rockets => rocket x18",
-        );
+        check("Seven rockets hit the Green Zone.", "Seven rockets => rocket x7");
+        check("18 Katyusha rockets landed", "18 Katyusha rockets => rocket x18");
         check("a drone struck the convoy", "a drone => drone x1");
         check("US air strikes on five sites", "air strikes => airstrike");
         check("a roadside bomb exploded", "roadside bomb => ied");
-        check(
-            "a suicide bomber blew himself up",
-            "suicide bomber => suicide_bomb",
-        );
+        check("a suicide bomber blew himself up", "suicide bomber => suicide_bomb");
         check("security forces fired tear gas", "tear gas => tear_gas");
-        check(
-            "mortar rounds fell near the base",
-            "mortar rounds => mortar",
-        );
+        check("mortar rounds fell near the base", "mortar rounds => mortar");
     }
 }

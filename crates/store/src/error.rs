@@ -25,10 +25,7 @@ pub enum StoreError {
 
     /// A prefix matches more than one event id.
     #[error("`{prefix}` matches several events ({}); give more of the id", .candidates.join(", "))]
-    Ambiguous {
-        prefix: String,
-        candidates: Vec<String>,
-    },
+    Ambiguous { prefix: String, candidates: Vec<String> },
 
     /// A backend or URL scheme this build cannot use.
     #[error("unsupported store: {0}")]

@@ -161,15 +161,9 @@ pub fn open(spec: &str) -> Result<Box<dyn Store>, StoreError> {
         return Ok(Box::new(SqliteStore::open(Path::new(path))?));
     }
     if let Some((scheme, _)) = spec.split_once("://") {
-        if !scheme.is_empty()
-            && scheme
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '+')
-        {
+        if !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || c == '+') {
             let what = match scheme.to_ascii_lowercase().as_str() {
-                "postgres" | "postgresql" => {
-                    "PostgreSQL stores are not implemented yet".to_string()
-                }
+                "postgres" | "postgresql" => "PostgreSQL stores are not implemented yet".to_string(),
                 other => format!("no store backend for `{other}://` URLs"),
             };
             return Err(StoreError::Unsupported(what));

@@ -141,11 +141,7 @@ pub fn clean(text: &str) -> Cleaned {
             }
             continue;
         }
-        let reason = if previous == Some(trimmed) {
-            Some(DUPLICATE_LINE)
-        } else {
-            boilerplate(trimmed)
-        };
+        let reason = if previous == Some(trimmed) { Some(DUPLICATE_LINE) } else { boilerplate(trimmed) };
         previous = Some(trimmed);
         match reason {
             Some(reason) => {
@@ -174,30 +170,25 @@ pub fn boilerplate(line: &str) -> Option<&'static str> {
         return None;
     }
     let key = line_key(line);
-    PATTERNS
-        .iter()
-        .find(|p| matches(p.rule, &key))
-        .map(|p| p.reason)
+    PATTERNS.iter().find(|p| matches(p.rule, &key)).map(|p| p.reason)
 }
 
 fn matches(rule: Rule, key: &str) -> bool {
     match rule {
         Rule::Exact(s) => key == s,
-        Rule::Prefix(s) => key.strip_prefix(s).is_some_and(|rest| {
-            !(s.ends_with(char::is_alphanumeric) && rest.starts_with(char::is_alphanumeric))
-        }),
+        Rule::Prefix(s) => key
+            .strip_prefix(s)
+            .is_some_and(|rest| !(s.ends_with(char::is_alphanumeric) && rest.starts_with(char::is_alphanumeric))),
         Rule::Contains(s) => key.contains(s),
-        Rule::Counted(word) => key.split_once(' ').is_some_and(|(n, w)| {
-            !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit() || b == b',') && w == word
-        }),
+        Rule::Counted(word) => key
+            .split_once(' ')
+            .is_some_and(|(n, w)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit() || b == b',') && w == word),
     }
 }
 
 /// The form patterns are matched against: lowercased, whitespace collapsed, bullets removed.
 fn line_key(line: &str) -> String {
-    const BULLETS: &[char] = &[
-        '•', '·', '*', '-', '–', '—', '»', '›', '>', '|', '[', '■', '►', '▶', '→', '+',
-    ];
+    const BULLETS: &[char] = &['•', '·', '*', '-', '–', '—', '»', '›', '>', '|', '[', '■', '►', '▶', '→', '+'];
     let line = line.trim_start_matches(|c: char| BULLETS.contains(&c) || c.is_whitespace());
     let line = line.trim_end_matches(|c: char| c == ']' || c.is_whitespace());
     let mut key = String::with_capacity(line.len());
@@ -241,12 +232,7 @@ mod tests {
         for pattern in PATTERNS {
             assert!(!pattern.examples.is_empty(), "{pattern:?} has no example");
             for example in pattern.examples {
-                assert_eq!(
-                    boilerplate(example),
-                    Some(pattern.reason),
-                    "{example:?} ({:?})",
-                    pattern.rule
-                );
+                assert_eq!(boilerplate(example), Some(pattern.reason), "{example:?} ({:?})", pattern.rule);
             }
         }
     }
@@ -274,19 +260,12 @@ mod tests {
         for line in CONTENT {
             assert_eq!(boilerplate(line), None, "{line:?}");
         }
-        let long = format!(
-            "We use cookies, he joked. {}",
-            "The embassy compound was stormed. ".repeat(10)
-        );
+        let long = format!("We use cookies, he joked. {}", "The embassy compound was stormed. ".repeat(10));
         assert_eq!(boilerplate(&long), None);
     }
 
     /// (text, kept regions, removed lines with reasons)
-    type Case = (
-        &'static str,
-        &'static [&'static str],
-        &'static [(&'static str, &'static str)],
-    );
+    type Case = (&'static str, &'static [&'static str], &'static [(&'static str, &'static str)]);
     const CASES: &[Case] = &[
         ("", &[], &[]),
         ("  \n\n ", &[], &[]),
@@ -336,11 +315,7 @@ mod tests {
         let cleaned = clean(text);
         let got: Vec<&str> = cleaned.regions.iter().map(|s| s.slice(text)).collect();
         assert_eq!(got, regions, "regions of {text:?}");
-        let got: Vec<(&str, &str)> = cleaned
-            .removed
-            .iter()
-            .map(|(s, r)| (s.slice(text), *r))
-            .collect();
+        let got: Vec<(&str, &str)> = cleaned.removed.iter().map(|(s, r)| (s.slice(text), *r)).collect();
         assert_eq!(got, removed, "removed lines of {text:?}");
         for region in &cleaned.regions {
             assert!(!region.is_empty() && text.get(region.start..region.end).is_some());

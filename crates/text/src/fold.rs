@@ -42,18 +42,10 @@ impl Folded {
         let mut text = String::with_capacity(original.len());
         let mut map = Vec::with_capacity(original.len());
         fold_with(original, |c, start, end| {
-            map.push(Piece {
-                folded: text.len(),
-                start,
-                end,
-            });
+            map.push(Piece { folded: text.len(), start, end });
             text.push(c);
         });
-        Folded {
-            text,
-            map,
-            original_len: original.len(),
-        }
+        Folded { text, map, original_len: original.len() }
     }
 
     /// Original byte span covering folded bytes `[start, end)`.
@@ -68,10 +60,7 @@ impl Folded {
         let end = ceil_boundary(&self.text, end.min(len));
         // The piece containing folded byte `at`, if any.
         let piece_at = |at: usize| -> Option<&Piece> {
-            let i = self
-                .map
-                .partition_point(|p| p.folded <= at)
-                .checked_sub(1)?;
+            let i = self.map.partition_point(|p| p.folded <= at).checked_sub(1)?;
             self.map.get(i)
         };
         if start >= end {
@@ -82,9 +71,7 @@ impl Folded {
             return Span::new(pos, pos);
         }
         match (piece_at(start), piece_at(end - 1)) {
-            (Some(first), Some(last)) if first.start <= last.end => {
-                Span::new(first.start, last.end)
-            }
+            (Some(first), Some(last)) if first.start <= last.end => Span::new(first.start, last.end),
             _ => Span::new(self.original_len, self.original_len),
         }
     }
@@ -101,12 +88,7 @@ pub fn fold(s: &str) -> String {
 /// Runs the folding rules over `original`, calling `emit(char, original_start, original_end)` for
 /// every char of the folded text in order.
 fn fold_with(original: &str, emit: impl FnMut(char, usize, usize)) {
-    let mut state = State {
-        emit,
-        pending: None,
-        emitted: false,
-        prev_word: false,
-    };
+    let mut state = State { emit, pending: None, emitted: false, prev_word: false };
     for (i, c) in original.char_indices() {
         let end = i + c.len_utf8();
         if is_ignorable(c) {
@@ -240,10 +222,7 @@ mod tests {
         ("al-Muhandis", "al muhandis"),
         ("Qāsim Sulaymānī", "qasim sulaymani"),
         ("Asa'ib Ahl al-Haq", "asaib ahl al haq"),
-        (
-            "the Kata'ib Hizbollah's  rockets",
-            "the kataib hizbollah s rockets",
-        ),
+        ("the Kata'ib Hizbollah's  rockets", "the kataib hizbollah s rockets"),
         ("Hizbollah’s", "hizbollah s"),
         ("it's", "it s"),
         ("don't", "dont"),
@@ -269,11 +248,7 @@ mod tests {
         assert_eq!(fold(input), expected, "fold({input:?})");
         let folded = Folded::new(input);
         assert_eq!(folded.text, expected, "Folded::new({input:?})");
-        assert_eq!(
-            fold(expected),
-            expected,
-            "fold is not idempotent on {expected:?}"
-        );
+        assert_eq!(fold(expected), expected, "fold is not idempotent on {expected:?}");
     }
 
     #[test]
@@ -285,21 +260,13 @@ mod tests {
 
     /// (original, folded words to look up, original text they must map back to)
     const ALIGN: &[(&str, &str, &str)] = &[
-        (
-            "the Kata'ib Hizbollah's rockets",
-            "kataib hizbollah",
-            "Kata'ib Hizbollah",
-        ),
+        ("the Kata'ib Hizbollah's rockets", "kataib hizbollah", "Kata'ib Hizbollah"),
         ("the Kata'ib Hizbollah's rockets", "hizbollah", "Hizbollah"),
         ("the Kata'ib Hizbollah's rockets", "rockets", "rockets"),
         ("a U.S.-led strike", "u s led", "U.S.-led"),
         ("a U.S.-led strike", "led strike", "led strike"),
         ("Abu Mahdi al-Muhandis, the", "al muhandis", "al-Muhandis"),
-        (
-            "Gen. Qāsim Sulaymānī died",
-            "qasim sulaymani",
-            "Qāsim Sulaymānī",
-        ),
+        ("Gen. Qāsim Sulaymānī died", "qasim sulaymani", "Qāsim Sulaymānī"),
         ("«Ashab al-Kahf»", "ashab al kahf", "Ashab al-Kahf"),
         ("ﬁve rockets", "five", "ﬁve"),
         ("قتل أبو مهدي المهندس", "ابو مهدي", "أبو مهدي"),
@@ -309,16 +276,9 @@ mod tests {
     fn maps_whole_words_back_to_the_original() {
         for (original, needle, expected) in ALIGN {
             let folded = Folded::new(original);
-            let at = folded
-                .text
-                .find(needle)
-                .unwrap_or_else(|| panic!("{needle:?} not in {:?}", folded.text));
+            let at = folded.text.find(needle).unwrap_or_else(|| panic!("{needle:?} not in {:?}", folded.text));
             let span = folded.to_original(at, at + needle.len());
-            assert_eq!(
-                span.slice(original),
-                *expected,
-                "{needle:?} in {original:?}"
-            );
+            assert_eq!(span.slice(original), *expected, "{needle:?} in {original:?}");
         }
     }
 
@@ -330,20 +290,12 @@ mod tests {
         for start in 0..n {
             for end in 0..n {
                 let span = folded.to_original(start, end);
-                assert!(
-                    span.start <= span.end && span.end <= original.len(),
-                    "{start}..{end} → {span:?}"
-                );
-                assert!(
-                    original.is_char_boundary(span.start) && original.is_char_boundary(span.end)
-                );
+                assert!(span.start <= span.end && span.end <= original.len(), "{start}..{end} → {span:?}");
+                assert!(original.is_char_boundary(span.start) && original.is_char_boundary(span.end));
             }
         }
         assert_eq!(folded.to_original(0, 0), Span::new(0, 0));
-        assert_eq!(
-            folded.to_original(n, n),
-            Span::new(original.len(), original.len())
-        );
+        assert_eq!(folded.to_original(n, n), Span::new(original.len(), original.len()));
         assert_eq!(Folded::new("").to_original(0, 5), Span::new(0, 0));
     }
 

@@ -14,9 +14,7 @@ mod fold;
 mod id;
 mod sentences;
 
-pub use clean::{
-    boilerplate, clean, Cleaned, Pattern, Rule, DUPLICATE_LINE, MAX_BOILERPLATE_LINE, PATTERNS,
-};
+pub use clean::{boilerplate, clean, Cleaned, Pattern, Rule, DUPLICATE_LINE, MAX_BOILERPLATE_LINE, PATTERNS};
 pub use fold::{fold, Folded};
 pub use id::content_id;
 pub use sentences::{sentences, HEADING_MAX_CHARS};
@@ -101,34 +99,17 @@ mod tests {
 
             let folded = Folded::new(&text);
             assert_eq!(folded.text, fold(&text), "{text:?}");
-            assert_eq!(
-                fold(&folded.text),
-                folded.text,
-                "fold is not idempotent on {text:?}"
-            );
-            assert!(
-                !folded.text.starts_with(' ')
-                    && !folded.text.ends_with(' ')
-                    && !folded.text.contains("  ")
-            );
+            assert_eq!(fold(&folded.text), folded.text, "fold is not idempotent on {text:?}");
+            assert!(!folded.text.starts_with(' ') && !folded.text.ends_with(' ') && !folded.text.contains("  "));
             for _ in 0..20 {
-                let (a, b) = (
-                    rng.below(folded.text.len() + 2),
-                    rng.below(folded.text.len() + 2),
-                );
-                assert!(
-                    on_boundaries(&text, folded.to_original(a, b)),
-                    "{text:?} {a}..{b}"
-                );
+                let (a, b) = (rng.below(folded.text.len() + 2), rng.below(folded.text.len() + 2));
+                assert!(on_boundaries(&text, folded.to_original(a, b)), "{text:?} {a}..{b}");
             }
 
             let cleaned = clean(&text);
             let mut last_end = 0;
             for region in &cleaned.regions {
-                assert!(
-                    on_boundaries(&text, *region) && !region.is_empty(),
-                    "{text:?} {region:?}"
-                );
+                assert!(on_boundaries(&text, *region) && !region.is_empty(), "{text:?} {region:?}");
                 assert!(region.start >= last_end, "regions overlap in {text:?}");
                 last_end = region.end;
                 let slice = region.slice(&text);
@@ -136,21 +117,12 @@ mod tests {
             }
             for (span, _) in &cleaned.removed {
                 assert!(on_boundaries(&text, *span) && !span.is_empty());
-                assert!(
-                    !cleaned.regions.iter().any(|r| r.overlaps(*span)),
-                    "{text:?}"
-                );
+                assert!(!cleaned.regions.iter().any(|r| r.overlaps(*span)), "{text:?}");
             }
 
             for sentence in sentences(&text, &cleaned.regions) {
-                assert!(
-                    on_boundaries(&text, sentence) && !sentence.is_empty(),
-                    "{text:?} {sentence:?}"
-                );
-                assert!(
-                    cleaned.regions.iter().any(|r| r.contains(sentence)),
-                    "{text:?} {sentence:?}"
-                );
+                assert!(on_boundaries(&text, sentence) && !sentence.is_empty(), "{text:?} {sentence:?}");
+                assert!(cleaned.regions.iter().any(|r| r.contains(sentence)), "{text:?} {sentence:?}");
                 let slice = sentence.slice(&text);
                 assert_eq!(slice, slice.trim());
             }

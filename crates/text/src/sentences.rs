@@ -21,10 +21,9 @@ pub const HEADING_MAX_CHARS: usize = 60;
 
 /// Words that end with a `.` without ending the sentence. Compared ignoring case, except `No`.
 const ABBREVIATIONS: &[&str] = &[
-    "Mr", "Mrs", "Ms", "Dr", "Gen", "Lt", "Col", "Maj", "Sgt", "Capt", "Cmdr", "Adm", "Brig",
-    "Sen", "Rep", "Gov", "Pres", "Prof", "Rev", "St", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul",
-    "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "vs", "etc", "Inc", "Co", "Corp", "Ltd", "Jr", "Sr",
-    "approx", "est",
+    "Mr", "Mrs", "Ms", "Dr", "Gen", "Lt", "Col", "Maj", "Sgt", "Capt", "Cmdr", "Adm", "Brig", "Sen", "Rep", "Gov",
+    "Pres", "Prof", "Rev", "St", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec",
+    "vs", "etc", "Inc", "Co", "Corp", "Ltd", "Jr", "Sr", "approx", "est",
 ];
 
 /// Sentence spans inside the given regions (each sentence trimmed of surrounding whitespace).
@@ -118,10 +117,7 @@ fn is_closing(c: char) -> bool {
 }
 
 fn is_opening(c: char) -> bool {
-    matches!(
-        c,
-        '"' | '\'' | '“' | '‘' | '„' | '(' | '[' | '«' | '‹' | '¿' | '¡'
-    )
+    matches!(c, '"' | '\'' | '“' | '‘' | '„' | '(' | '[' | '«' | '‹' | '¿' | '¡')
 }
 
 /// Whether a sentence can start with `c`: an uppercase or uncased letter, a digit, an opening mark.
@@ -132,10 +128,7 @@ fn starts_sentence(c: char) -> bool {
 /// The word that ends at byte `end` of `s`, without leading opening marks.
 fn word_before(s: &str, end: usize) -> &str {
     let head = s.get(..end).unwrap_or("");
-    head.rsplit(char::is_whitespace)
-        .next()
-        .unwrap_or("")
-        .trim_start_matches(is_opening)
+    head.rsplit(char::is_whitespace).next().unwrap_or("").trim_start_matches(is_opening)
 }
 
 /// Whether `word` followed by a `.` is an abbreviation rather than the end of a sentence.
@@ -147,9 +140,7 @@ fn is_abbreviation(word: &str) -> bool {
     }
     // Dotted letters: "U.S", "e.g", "a.m", "U.S.A".
     if word.contains('.')
-        && word
-            .split('.')
-            .all(|part| part.chars().count() == 1 && part.chars().all(char::is_alphabetic))
+        && word.split('.').all(|part| part.chars().count() == 1 && part.chars().all(char::is_alphabetic))
     {
         return true;
     }
@@ -162,21 +153,14 @@ fn is_abbreviation(word: &str) -> bool {
 /// Whether a line looks like a heading rather than part of a sentence wrapped across lines.
 fn is_heading(line: &str) -> bool {
     const FUNCTION_WORDS: &[&str] = &[
-        "a", "an", "the", "of", "in", "on", "at", "by", "for", "to", "and", "or", "but", "with",
-        "from", "near", "as", "than", "that", "its", "his", "her", "their", "into", "after",
-        "before", "said", "says",
+        "a", "an", "the", "of", "in", "on", "at", "by", "for", "to", "and", "or", "but", "with", "from", "near", "as",
+        "than", "that", "its", "his", "her", "their", "into", "after", "before", "said", "says",
     ];
     let line = line.trim();
-    if line.is_empty()
-        || line.chars().count() > HEADING_MAX_CHARS
-        || !line.ends_with(char::is_alphanumeric)
-    {
+    if line.is_empty() || line.chars().count() > HEADING_MAX_CHARS || !line.ends_with(char::is_alphanumeric) {
         return false;
     }
-    let last = line
-        .rsplit(|c: char| !c.is_alphanumeric())
-        .next()
-        .unwrap_or("");
+    let last = line.rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
     !FUNCTION_WORDS.iter().any(|w| w.eq_ignore_ascii_case(last))
 }
 
@@ -192,23 +176,29 @@ mod tests {
         ("Rockets hit the base. A contractor was killed.", &["Rockets hit the base.", "A contractor was killed."]),
         ("  Padded.   Twice.  ", &["Padded.", "Twice."]),
         ("Mr. Smith arrived. He left.", &["Mr. Smith arrived.", "He left."]),
-        ("Gen. Qassem Soleimani was killed. Abu Mahdi al-Muhandis died too.", &[
-            "Gen. Qassem Soleimani was killed.",
-            "Abu Mahdi al-Muhandis died too.",
-        ]),
+        (
+            "Gen. Qassem Soleimani was killed. Abu Mahdi al-Muhandis died too.",
+            &["Gen. Qassem Soleimani was killed.", "Abu Mahdi al-Muhandis died too."],
+        ),
         ("John F. Kennedy was president. Then he died.", &["John F. Kennedy was president.", "Then he died."]),
-        ("Attacks on U.S. Forces rose. The Pentagon said so.", &["Attacks on U.S. Forces rose.", "The Pentagon said so."]),
-        ("The U.S. military struck five sites. Kata'ib Hizbollah denied it.", &[
-            "The U.S. military struck five sites.",
-            "Kata'ib Hizbollah denied it.",
-        ]),
+        (
+            "Attacks on U.S. Forces rose. The Pentagon said so.",
+            &["Attacks on U.S. Forces rose.", "The Pentagon said so."],
+        ),
+        (
+            "The U.S. military struck five sites. Kata'ib Hizbollah denied it.",
+            &["The U.S. military struck five sites.", "Kata'ib Hizbollah denied it."],
+        ),
         ("It began at 10 p.m. Officials said rockets fell.", &["It began at 10 p.m. Officials said rockets fell."]),
         ("He was born in St. Louis. He moved.", &["He was born in St. Louis.", "He moved."]),
         ("On Dec. 31 protesters stormed the compound.", &["On Dec. 31 protesters stormed the compound."]),
         ("Camp No. 5 was hit. Nobody died.", &["Camp No. 5 was hit.", "Nobody died."]),
         ("Militias, e.g. Nujaba, use drones.", &["Militias, e.g. Nujaba, use drones."]),
         ("Pres. Trump ordered it. Iran vowed revenge.", &["Pres. Trump ordered it.", "Iran vowed revenge."]),
-        ("He said: \"We will respond.\" The group denied it.", &["He said: \"We will respond.\"", "The group denied it."]),
+        (
+            "He said: \"We will respond.\" The group denied it.",
+            &["He said: \"We will respond.\"", "The group denied it."],
+        ),
         ("“We will respond!” The group denied it.", &["“We will respond!”", "The group denied it."]),
         ("\"Why?\" he asked.", &["\"Why?\" he asked."]),
         ("Really?! Yes.", &["Really?!", "Yes."]),
@@ -216,28 +206,35 @@ mod tests {
         ("It was 3.5 km away. 25 were killed.", &["It was 3.5 km away.", "25 were killed."]),
         ("A strike (the first since May.) Iraq protested.", &["A strike (the first since May.)", "Iraq protested."]),
         ("the end. and more", &["the end. and more"]),
-        ("BAGHDAD, Dec 31 (Reuters) - Rockets hit the Green Zone on Tuesday. No one was hurt.", &[
-            "BAGHDAD, Dec 31 (Reuters) - Rockets hit the Green Zone on Tuesday.",
-            "No one was hurt.",
-        ]),
-        ("WASHINGTON, Dec. 29 (Reuters) - The U.S. military carried out strikes.", &[
+        (
+            "BAGHDAD, Dec 31 (Reuters) - Rockets hit the Green Zone on Tuesday. No one was hurt.",
+            &["BAGHDAD, Dec 31 (Reuters) - Rockets hit the Green Zone on Tuesday.", "No one was hurt."],
+        ),
+        (
             "WASHINGTON, Dec. 29 (Reuters) - The U.S. military carried out strikes.",
-        ]),
-        ("First paragraph without a stop\n\nSecond paragraph.", &["First paragraph without a stop", "Second paragraph."]),
+            &["WASHINGTON, Dec. 29 (Reuters) - The U.S. military carried out strikes."],
+        ),
+        (
+            "First paragraph without a stop\n\nSecond paragraph.",
+            &["First paragraph without a stop", "Second paragraph."],
+        ),
         ("Para one\n \t\n\nPara two", &["Para one", "Para two"]),
-        ("Rockets hit US base in Iraq\nBAGHDAD (Reuters) - Rockets hit the base.", &[
-            "Rockets hit US base in Iraq",
-            "BAGHDAD (Reuters) - Rockets hit the base.",
-        ]),
-        ("Rockets hit the K1 base near Kirkuk on Friday, killing a US\ncontractor and wounding others.", &[
+        (
+            "Rockets hit US base in Iraq\nBAGHDAD (Reuters) - Rockets hit the base.",
+            &["Rockets hit US base in Iraq", "BAGHDAD (Reuters) - Rockets hit the base."],
+        ),
+        (
             "Rockets hit the K1 base near Kirkuk on Friday, killing a US\ncontractor and wounding others.",
-        ]),
-        ("The attack on the base was blamed on the\nPentagon's old enemies.", &[
+            &["Rockets hit the K1 base near Kirkuk on Friday, killing a US\ncontractor and wounding others."],
+        ),
+        (
             "The attack on the base was blamed on the\nPentagon's old enemies.",
-        ]),
-        ("The attack on the base at the airport was blamed by officials in Washington\nOn Saturday, more came.", &[
+            &["The attack on the base was blamed on the\nPentagon's old enemies."],
+        ),
+        (
             "The attack on the base at the airport was blamed by officials in Washington\nOn Saturday, more came.",
-        ]),
+            &["The attack on the base at the airport was blamed by officials in Washington\nOn Saturday, more came."],
+        ),
         ("BAGHDAD (Reuters) -\nRockets hit the base.", &["BAGHDAD (Reuters) -\nRockets hit the base."]),
         ("Line one.\nLine two.", &["Line one.", "Line two."]),
         ("سقطت صواريخ على القاعدة. وقال مسؤول إن لا إصابات.", &["سقطت صواريخ على القاعدة.", "وقال مسؤول إن لا إصابات."]),
@@ -266,18 +263,8 @@ mod tests {
         let text = "Rockets hit. READ ALSO: x. Protesters stormed the embassy. They left.";
         let first = Span::new(0, 12);
         let second = Span::new(27, text.len());
-        let got: Vec<&str> = sentences(text, &[first, second])
-            .iter()
-            .map(|s| s.slice(text))
-            .collect();
-        assert_eq!(
-            got,
-            [
-                "Rockets hit.",
-                "Protesters stormed the embassy.",
-                "They left."
-            ]
-        );
+        let got: Vec<&str> = sentences(text, &[first, second]).iter().map(|s| s.slice(text)).collect();
+        assert_eq!(got, ["Rockets hit.", "Protesters stormed the embassy.", "They left."]);
     }
 
     #[test]
@@ -287,11 +274,7 @@ mod tests {
         for start in 0..len + 3 {
             for end in 0..len + 3 {
                 for span in sentences(text, &[Span::new(start, end)]) {
-                    assert!(
-                        text.get(span.start..span.end)
-                            .is_some_and(|s| !s.is_empty()),
-                        "{start}..{end}"
-                    );
+                    assert!(text.get(span.start..span.end).is_some_and(|s| !s.is_empty()), "{start}..{end}");
                 }
             }
         }

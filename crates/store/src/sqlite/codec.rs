@@ -4,9 +4,7 @@ use crate::StoreError;
 use chrono::NaiveDate;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use sitrep_model::{
-    ActorRef, DateRange, Mention, MentionKind, PlaceRef, Quantity, Severity, Span, Weapon,
-};
+use sitrep_model::{ActorRef, DateRange, Mention, MentionKind, PlaceRef, Quantity, Severity, Span, Weapon};
 
 const DATE_FORMAT: &str = "%Y-%m-%d";
 
@@ -14,10 +12,7 @@ pub(crate) fn date_text(date: Option<NaiveDate>) -> Option<String> {
     date.map(|d| d.format(DATE_FORMAT).to_string())
 }
 
-pub(crate) fn parse_date(
-    text: Option<String>,
-    what: &str,
-) -> Result<Option<NaiveDate>, StoreError> {
+pub(crate) fn parse_date(text: Option<String>, what: &str) -> Result<Option<NaiveDate>, StoreError> {
     text.map(|t| {
         NaiveDate::parse_from_str(&t, DATE_FORMAT).map_err(|e| StoreError::Corrupt {
             what: what.to_string(),
@@ -47,24 +42,12 @@ pub(crate) fn parse_severity(text: &str) -> Result<Severity, StoreError> {
     }
 }
 
-pub(crate) fn to_json<T: Serialize + ?Sized>(
-    value: &T,
-    what: impl FnOnce() -> String,
-) -> Result<String, StoreError> {
-    serde_json::to_string(value).map_err(|source| StoreError::Encode {
-        what: what(),
-        source,
-    })
+pub(crate) fn to_json<T: Serialize + ?Sized>(value: &T, what: impl FnOnce() -> String) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|source| StoreError::Encode { what: what(), source })
 }
 
-pub(crate) fn from_json<T: DeserializeOwned>(
-    json: &str,
-    what: impl FnOnce() -> String,
-) -> Result<T, StoreError> {
-    serde_json::from_str(json).map_err(|e| StoreError::Corrupt {
-        what: what(),
-        detail: e.to_string(),
-    })
+pub(crate) fn from_json<T: DeserializeOwned>(json: &str, what: impl FnOnce() -> String) -> Result<T, StoreError> {
+    serde_json::from_str(json).map_err(|e| StoreError::Corrupt { what: what(), detail: e.to_string() })
 }
 
 /// How recognised mentions are kept in `articles.mentions_json`: `{"span": …, "place": {…},
@@ -100,17 +83,11 @@ impl From<&Mention> for StoredMention {
             MentionKind::Actor(a) => StoredKind::Actor(a.clone()),
             MentionKind::Place(p) => StoredKind::Place(p.clone()),
             MentionKind::Time(t) => StoredKind::Time(*t),
-            MentionKind::UnresolvedTime { expression } => StoredKind::UnresolvedTime {
-                expression: expression.clone(),
-            },
+            MentionKind::UnresolvedTime { expression } => StoredKind::UnresolvedTime { expression: expression.clone() },
             MentionKind::Quantity(q) => StoredKind::Quantity(q.clone()),
             MentionKind::Weapon(w) => StoredKind::Weapon(w.clone()),
         };
-        StoredMention {
-            span: m.span,
-            value,
-            qualifier: m.qualifier.clone(),
-        }
+        StoredMention { span: m.span, value, qualifier: m.qualifier.clone() }
     }
 }
 
@@ -124,26 +101,16 @@ impl From<StoredMention> for Mention {
             StoredKind::Quantity(q) => MentionKind::Quantity(q),
             StoredKind::Weapon(w) => MentionKind::Weapon(w),
         };
-        Mention {
-            span: m.span,
-            kind,
-            qualifier: m.qualifier,
-        }
+        Mention { span: m.span, kind, qualifier: m.qualifier }
     }
 }
 
-pub(crate) fn mentions_to_json(
-    mentions: &[Mention],
-    what: impl FnOnce() -> String,
-) -> Result<String, StoreError> {
+pub(crate) fn mentions_to_json(mentions: &[Mention], what: impl FnOnce() -> String) -> Result<String, StoreError> {
     let stored: Vec<StoredMention> = mentions.iter().map(StoredMention::from).collect();
     to_json(&stored, what)
 }
 
-pub(crate) fn mentions_from_json(
-    json: &str,
-    what: impl FnOnce() -> String,
-) -> Result<Vec<Mention>, StoreError> {
+pub(crate) fn mentions_from_json(json: &str, what: impl FnOnce() -> String) -> Result<Vec<Mention>, StoreError> {
     let stored: Vec<StoredMention> = from_json(json, what)?;
     Ok(stored.into_iter().map(Mention::from).collect())
 }

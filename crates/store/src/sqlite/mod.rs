@@ -47,15 +47,9 @@ impl SqliteStore {
     /// Opens `path` and migrates it only up to `target`: how tests build old-format databases.
     pub(crate) fn open_at_version(path: &Path, target: u32) -> Result<SqliteStore, StoreError> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
-                path: dir.to_path_buf(),
-                source,
-            })?;
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir { path: dir.to_path_buf(), source })?;
         }
-        let open_error = |source| StoreError::Open {
-            path: path.to_path_buf(),
-            source,
-        };
+        let open_error = |source| StoreError::Open { path: path.to_path_buf(), source };
         let conn = Connection::open(path).map_err(open_error)?;
         // The first statements are where a file that is not a database shows itself.
         configure(&conn).map_err(|e| match e {
@@ -65,9 +59,8 @@ impl SqliteStore {
         // WAL lets readers (the web UI, an analyst's sqlite3 shell) work while ingest writes.
         // The pragma answers with the mode it ended up in; a file system without shared memory
         // keeps the rollback journal, which is slower but still correct.
-        let _mode: String = conn
-            .pragma_update_and_check(None, "journal_mode", "wal", |row| row.get(0))
-            .map_err(open_error)?;
+        let _mode: String =
+            conn.pragma_update_and_check(None, "journal_mode", "wal", |row| row.get(0)).map_err(open_error)?;
         conn.pragma_update(None, "synchronous", "normal")?;
         let mut store = SqliteStore { conn };
         schema::migrate(&mut store.conn, target)?;

@@ -10,9 +10,7 @@ use sitrep_model::{Article, Event, SourcedMention};
 const AMBIGUOUS_SHOWN: usize = 8;
 
 pub(crate) fn has_article(conn: &Connection, id: &str) -> Result<bool, StoreError> {
-    Ok(conn
-        .prepare_cached("SELECT EXISTS (SELECT 1 FROM articles WHERE id = ?1)")?
-        .query_row([id], |r| r.get(0))?)
+    Ok(conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM articles WHERE id = ?1)")?.query_row([id], |r| r.get(0))?)
 }
 
 pub(crate) fn mentions_for_merge(
@@ -35,13 +33,7 @@ pub(crate) fn mentions_for_merge(
             ":end": date_text(window.map(|w| w.1)),
             ":ids": ids,
         },
-        |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, Option<String>>(2)?,
-            ))
-        },
+        |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?)),
     )?;
     let mut out = Vec::new();
     for row in rows {
@@ -82,9 +74,7 @@ pub(crate) fn events(conn: &Connection, filter: &EventFilter) -> Result<Vec<Even
          LIMIT :limit",
     )?;
     // A negative LIMIT means no limit in SQLite.
-    let limit = filter
-        .limit
-        .map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
+    let limit = filter.limit.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
     let rows = stmt.query_map(
         named_params! {
             ":since": date_text(filter.since),
@@ -111,21 +101,16 @@ pub(crate) fn event(conn: &Connection, id_or_prefix: &str) -> Result<Option<Even
         return Ok(None);
     }
     // An exact id wins even when it is also the prefix of longer ids.
-    let exact: Option<String> = conn
-        .prepare_cached("SELECT json FROM events WHERE id = ?1")?
-        .query_row([wanted], |r| r.get(0))
-        .optional()?;
+    let exact: Option<String> =
+        conn.prepare_cached("SELECT json FROM events WHERE id = ?1")?.query_row([wanted], |r| r.get(0)).optional()?;
     if let Some(json) = exact {
         return from_json(&json, || format!("event {wanted}")).map(Some);
     }
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, json FROM events WHERE substr(id, 1, length(?1)) = ?1 ORDER BY id LIMIT ?2",
-    )?;
+    let mut stmt =
+        conn.prepare_cached("SELECT id, json FROM events WHERE substr(id, 1, length(?1)) = ?1 ORDER BY id LIMIT ?2")?;
     let limit = i64::try_from(AMBIGUOUS_SHOWN).unwrap_or(i64::MAX);
     let found = stmt
-        .query_map(params![wanted, limit], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-        })?
+        .query_map(params![wanted, limit], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
         .collect::<Result<Vec<_>, _>>()?;
     match found.as_slice() {
         [] => Ok(None),
@@ -187,10 +172,7 @@ pub(crate) fn article(conn: &Connection, id: &str) -> Result<Option<StoredArticl
     let mut sightings = Vec::new();
     for row in rows {
         let (mut sighting, published) = row?;
-        sighting.published = parse_date(
-            published,
-            &format!("publication date of a sighting of article {id}"),
-        )?;
+        sighting.published = parse_date(published, &format!("publication date of a sighting of article {id}"))?;
         sightings.push(sighting);
     }
     Ok(Some((article, sightings, mentions)))
@@ -227,22 +209,12 @@ pub(crate) fn log_entries(conn: &Connection, limit: usize) -> Result<Vec<LogEntr
     )?;
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
     let rows = stmt.query_map([limit], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-        ))
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
     })?;
     let mut out = Vec::new();
     for row in rows {
         let (origin, severity, code, message) = row?;
-        out.push(LogEntry {
-            origin,
-            severity: parse_severity(&severity)?,
-            code,
-            message,
-        });
+        out.push(LogEntry { origin, severity: parse_severity(&severity)?, code, message });
     }
     Ok(out)
 }

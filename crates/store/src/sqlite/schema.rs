@@ -8,10 +8,8 @@ use crate::StoreError;
 use rusqlite::{Connection, TransactionBehavior};
 
 /// The migration steps; step `i` (0-based) takes the schema to version `i + 1`.
-const MIGRATIONS: &[&str] = &[
-    include_str!("../../migrations/0001_initial.sql"),
-    include_str!("../../migrations/0002_analyst_view.sql"),
-];
+const MIGRATIONS: &[&str] =
+    &[include_str!("../../migrations/0001_initial.sql"), include_str!("../../migrations/0002_analyst_view.sql")];
 
 /// The schema version this build writes and reads.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -24,10 +22,7 @@ pub(crate) fn user_version(conn: &Connection) -> Result<u32, StoreError> {
 pub(crate) fn migrate(conn: &mut Connection, target: u32) -> Result<(), StoreError> {
     let found = user_version(conn)?;
     if found > SCHEMA_VERSION {
-        return Err(StoreError::TooNew {
-            found,
-            supported: SCHEMA_VERSION,
-        });
+        return Err(StoreError::TooNew { found, supported: SCHEMA_VERSION });
     }
     for (version, sql) in (1u32..).zip(MIGRATIONS) {
         if version <= found {
@@ -42,8 +37,7 @@ pub(crate) fn migrate(conn: &mut Connection, target: u32) -> Result<(), StoreErr
         if user_version(&tx)? >= version {
             continue;
         }
-        tx.execute_batch(sql)
-            .map_err(|source| StoreError::Migration { version, source })?;
+        tx.execute_batch(sql).map_err(|source| StoreError::Migration { version, source })?;
         tx.pragma_update(None, "user_version", version)?;
         tx.commit()?;
     }

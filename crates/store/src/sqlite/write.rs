@@ -7,10 +7,7 @@ use rusqlite::{named_params, params, Connection, Transaction};
 use sitrep_model::{ActorRef, Event, PlaceRef, SourcedMention};
 use std::collections::BTreeSet;
 
-pub(crate) fn write_batch(
-    conn: &mut Connection,
-    batch: &Batch,
-) -> Result<BatchOutcome, StoreError> {
+pub(crate) fn write_batch(conn: &mut Connection, batch: &Batch) -> Result<BatchOutcome, StoreError> {
     // Dropping the transaction on any error below rolls every part of the batch back.
     let tx = conn.transaction()?;
     let mut outcome = BatchOutcome::default();
@@ -22,8 +19,7 @@ pub(crate) fn write_batch(
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         )?;
         for (article, mentions) in &batch.articles {
-            let mentions_json =
-                mentions_to_json(mentions, || format!("mentions of article {}", article.id))?;
+            let mentions_json = mentions_to_json(mentions, || format!("mentions of article {}", article.id))?;
             outcome.articles_new += insert.execute(params![
                 article.id,
                 article.source_id,
@@ -78,16 +74,10 @@ pub(crate) fn write_batch(
     }
 
     {
-        let mut insert = tx.prepare_cached(
-            "INSERT INTO ingest_log (origin, severity, code, message) VALUES (?1, ?2, ?3, ?4)",
-        )?;
+        let mut insert =
+            tx.prepare_cached("INSERT INTO ingest_log (origin, severity, code, message) VALUES (?1, ?2, ?3, ?4)")?;
         for entry in &batch.log {
-            insert.execute(params![
-                entry.origin,
-                severity_text(entry.severity),
-                entry.code,
-                entry.message
-            ])?;
+            insert.execute(params![entry.origin, severity_text(entry.severity), entry.code, entry.message])?;
         }
     }
 
@@ -98,11 +88,7 @@ pub(crate) fn write_batch(
 /// Stores an event mention. A mention from the batch's `mentions` is only added if new; one
 /// carried by an upserted event also refreshes the stored copy (the merge stage may know more
 /// outlets for its article by now). The event assignment is never touched here.
-fn insert_mention(
-    tx: &Transaction<'_>,
-    sourced: &SourcedMention,
-    refresh: bool,
-) -> Result<(), StoreError> {
+fn insert_mention(tx: &Transaction<'_>, sourced: &SourcedMention, refresh: bool) -> Result<(), StoreError> {
     let m = &sourced.mention;
     let json = to_json(sourced, || format!("event mention {}", m.id))?;
     let sql = if refresh {
@@ -140,11 +126,8 @@ fn upsert_event(tx: &Transaction<'_>, event: &Event) -> Result<bool, StoreError>
     let date = event.date.as_ref();
     let place = event.place.as_ref();
     let assoc: Vec<&str> = event.assoc_actors.iter().map(|a| a.name.as_str()).collect();
-    let outlets: BTreeSet<&str> = event
-        .mentions
-        .iter()
-        .flat_map(|m| m.source.outlets.iter().map(String::as_str))
-        .collect();
+    let outlets: BTreeSet<&str> =
+        event.mentions.iter().flat_map(|m| m.source.outlets.iter().map(String::as_str)).collect();
 
     tx.prepare_cached(
         "INSERT INTO events (
@@ -221,12 +204,9 @@ fn upsert_event(tx: &Transaction<'_>, event: &Event) -> Result<bool, StoreError>
     })?;
 
     // Full replacement: drop what the previous version of this event derived, then rebuild it.
-    tx.prepare_cached("DELETE FROM event_sources WHERE event_id = ?1")?
-        .execute([&event.id])?;
-    tx.prepare_cached("DELETE FROM attributions WHERE event_id = ?1")?
-        .execute([&event.id])?;
-    tx.prepare_cached("UPDATE event_mentions SET event_id = NULL WHERE event_id = ?1")?
-        .execute([&event.id])?;
+    tx.prepare_cached("DELETE FROM event_sources WHERE event_id = ?1")?.execute([&event.id])?;
+    tx.prepare_cached("DELETE FROM attributions WHERE event_id = ?1")?.execute([&event.id])?;
+    tx.prepare_cached("UPDATE event_mentions SET event_id = NULL WHERE event_id = ?1")?.execute([&event.id])?;
 
     for sourced in &event.mentions {
         insert_mention(tx, sourced, true)?;
@@ -278,12 +258,7 @@ fn upsert_event(tx: &Transaction<'_>, event: &Event) -> Result<bool, StoreError>
         .iter()
         .chain(&event.actor2)
         .chain(&event.assoc_actors)
-        .chain(
-            event
-                .attributions
-                .iter()
-                .flat_map(|a| std::iter::once(&a.actor).chain(&a.by)),
-        );
+        .chain(event.attributions.iter().flat_map(|a| std::iter::once(&a.actor).chain(&a.by)));
     for actor in actors {
         upsert_actor(tx, actor)?;
     }
@@ -299,12 +274,7 @@ fn upsert_actor(tx: &Transaction<'_>, actor: &ActorRef) -> Result<(), StoreError
          ON CONFLICT (id) DO UPDATE SET
              name = excluded.name, actor_type = excluded.actor_type, country = excluded.country",
     )?
-    .execute(params![
-        actor.id,
-        actor.name,
-        actor.actor_type.as_str(),
-        actor.country
-    ])?;
+    .execute(params![actor.id, actor.name, actor.actor_type.as_str(), actor.country])?;
     Ok(())
 }
 
@@ -316,14 +286,6 @@ fn upsert_place(tx: &Transaction<'_>, place: &PlaceRef) -> Result<(), StoreError
              name = excluded.name, country = excluded.country, admin1 = excluded.admin1,
              latitude = excluded.latitude, longitude = excluded.longitude, kind = excluded.kind",
     )?
-    .execute(params![
-        place.id,
-        place.name,
-        place.country,
-        place.admin1,
-        place.lat,
-        place.lon,
-        place.kind
-    ])?;
+    .execute(params![place.id, place.name, place.country, place.admin1, place.lat, place.lon, place.kind])?;
     Ok(())
 }

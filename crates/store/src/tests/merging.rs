@@ -27,11 +27,7 @@ fn store() -> SqliteStore {
         None,
         &["Gazette C"],
     );
-    let green = batch
-        .events_upserted
-        .iter_mut()
-        .find(|e| e.id == "ev-green-zone")
-        .unwrap();
+    let green = batch.events_upserted.iter_mut().find(|e| e.id == "ev-green-zone").unwrap();
     green.mentions.push(undated);
     store.write_batch(&batch).unwrap();
     store
@@ -43,12 +39,7 @@ fn found(
     events: &[&str],
 ) -> Vec<(String, Option<String>)> {
     let events: Vec<String> = events.iter().map(|s| s.to_string()).collect();
-    store
-        .mentions_for_merge(window, &events)
-        .unwrap()
-        .into_iter()
-        .map(|(m, event)| (m.mention.id, event))
-        .collect()
+    store.mentions_for_merge(window, &events).unwrap().into_iter().map(|(m, event)| (m.mention.id, event)).collect()
 }
 
 fn pair(mention: &str, event: Option<&str>) -> (String, Option<String>) {
@@ -60,25 +51,16 @@ fn a_window_selects_mentions_whose_dates_intersect_it() {
     let store = store();
     assert_eq!(
         found(&store, Some((d(2019, 12, 28), d(2019, 12, 30))), &[]),
-        [
-            pair("a-strikes-m1", Some("ev-us-strikes")),
-            pair("a-strikes-m2", Some("ev-us-strikes"))
-        ]
+        [pair("a-strikes-m1", Some("ev-us-strikes")), pair("a-strikes-m2", Some("ev-us-strikes"))]
     );
     // Both ends are inclusive.
-    assert_eq!(
-        found(&store, Some((d(2019, 12, 27), d(2019, 12, 27))), &[]),
-        [pair("a-k1-m1", Some("ev-k1-rockets"))]
-    );
+    assert_eq!(found(&store, Some((d(2019, 12, 27), d(2019, 12, 27))), &[]), [pair("a-k1-m1", Some("ev-k1-rockets"))]);
     assert_eq!(
         found(&store, Some((d(2019, 12, 31), d(2019, 12, 31))), &[]),
         [pair("a-embassy-m1", Some("ev-embassy"))]
     );
     // A month-long range is found by a window that only overlaps its end, and it is unassigned.
-    assert_eq!(
-        found(&store, Some((d(2020, 1, 31), d(2020, 3, 1))), &[]),
-        [pair("a-embassy-m2", None)]
-    );
+    assert_eq!(found(&store, Some((d(2020, 1, 31), d(2020, 3, 1))), &[]), [pair("a-embassy-m2", None)]);
     assert!(found(&store, Some((d(2021, 1, 1), d(2023, 12, 31))), &[]).is_empty());
 }
 
@@ -86,11 +68,7 @@ fn a_window_selects_mentions_whose_dates_intersect_it() {
 fn mentions_of_named_events_are_added_whatever_their_dates() {
     let store = store();
     assert_eq!(
-        found(
-            &store,
-            Some((d(2019, 12, 28), d(2019, 12, 30))),
-            &["ev-tower-22", "ev-green-zone", "ev-us-strikes"]
-        ),
+        found(&store, Some((d(2019, 12, 28), d(2019, 12, 30))), &["ev-tower-22", "ev-green-zone", "ev-us-strikes"]),
         [
             pair("a-strikes-m1", Some("ev-us-strikes")),
             pair("a-strikes-m2", Some("ev-us-strikes")),
@@ -100,10 +78,7 @@ fn mentions_of_named_events_are_added_whatever_their_dates() {
             pair("a-green-m2", Some("ev-green-zone")),
         ]
     );
-    assert_eq!(
-        found(&store, None, &["ev-k1-rockets"]),
-        [pair("a-k1-m1", Some("ev-k1-rockets"))]
-    );
+    assert_eq!(found(&store, None, &["ev-k1-rockets"]), [pair("a-k1-m1", Some("ev-k1-rockets"))]);
     assert!(found(&store, None, &[]).is_empty());
     assert!(found(&store, None, &["ev-unknown"]).is_empty());
 }
@@ -112,10 +87,7 @@ fn mentions_of_named_events_are_added_whatever_their_dates() {
 fn mentions_come_back_with_their_sources() {
     let store = store();
     let batch = scenario();
-    let (mention, event) = store
-        .mentions_for_merge(None, &["ev-k1-rockets".to_string()])
-        .unwrap()
-        .remove(0);
+    let (mention, event) = store.mentions_for_merge(None, &["ev-k1-rockets".to_string()]).unwrap().remove(0);
     assert_eq!(event.as_deref(), Some("ev-k1-rockets"));
     assert_eq!(mention, batch.events_upserted[0].mentions[0]);
     assert_eq!(mention.source.outlets, ["Wire A", "Daily B"]);

@@ -20,11 +20,9 @@ fn write_v1(path: &Path) {
 fn has_view(store: &SqliteStore, name: &str) -> bool {
     store
         .conn
-        .query_row(
-            "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'view' AND name = ?1)",
-            [name],
-            |r| r.get(0),
-        )
+        .query_row("SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'view' AND name = ?1)", [name], |r| {
+            r.get(0)
+        })
         .unwrap()
 }
 
@@ -33,8 +31,7 @@ fn assert_upgraded_with_scenario(store: &SqliteStore) {
     assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
     let batch = scenario();
     let mut expected = batch.events_upserted.clone();
-    expected
-        .sort_by(|a, b| (a.date.map(|d| d.start), &a.id).cmp(&(b.date.map(|d| d.start), &b.id)));
+    expected.sort_by(|a, b| (a.date.map(|d| d.start), &a.id).cmp(&(b.date.map(|d| d.start), &b.id)));
     assert_eq!(store.events(&EventFilter::default()).unwrap(), expected);
     let (article, mentions) = &batch.articles[0];
     let (stored, sightings, stored_mentions) = store.article(&article.id).unwrap().unwrap();
@@ -46,11 +43,9 @@ fn assert_upgraded_with_scenario(store: &SqliteStore) {
     assert!(has_view(store, "v_events"));
     let (n_sources, outlets, attributions): (i64, String, String) = store
         .conn
-        .query_row(
-            "SELECT n_sources, outlets, attributions FROM v_events WHERE id = 'ev-k1-rockets'",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
+        .query_row("SELECT n_sources, outlets, attributions FROM v_events WHERE id = 'ev-k1-rockets'", [], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
         .unwrap();
     assert_eq!((n_sources, outlets.as_str()), (1, "Daily B; Wire A"));
     assert_eq!(attributions, "blamed: Kata'ib Hizbollah");
@@ -79,9 +74,7 @@ fn the_committed_version_1_fixture_is_upgraded_on_open() {
         regenerate_fixture(Path::new(FIXTURE));
     }
     let committed = Connection::open_with_flags(FIXTURE, OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
-    let version: u32 = committed
-        .pragma_query_value(None, "user_version", |r| r.get(0))
-        .unwrap();
+    let version: u32 = committed.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
     assert_eq!(version, 1, "the fixture must stay a version-1 database");
     drop(committed);
 
@@ -98,9 +91,7 @@ fn regenerate_fixture(path: &Path) {
     let _ = std::fs::remove_file(path);
     write_v1(path);
     let conn = Connection::open(path).unwrap();
-    let _mode: String = conn
-        .pragma_update_and_check(None, "journal_mode", "delete", |r| r.get(0))
-        .unwrap();
+    let _mode: String = conn.pragma_update_and_check(None, "journal_mode", "delete", |r| r.get(0)).unwrap();
     conn.pragma_update(None, "page_size", 1024).unwrap();
     conn.execute_batch("VACUUM").unwrap();
 }
@@ -109,10 +100,7 @@ fn regenerate_fixture(path: &Path) {
 fn a_database_from_a_newer_sitrep_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("future.sqlite");
-    Connection::open(&path)
-        .unwrap()
-        .pragma_update(None, "user_version", SCHEMA_VERSION + 1)
-        .unwrap();
+    Connection::open(&path).unwrap().pragma_update(None, "user_version", SCHEMA_VERSION + 1).unwrap();
     match SqliteStore::open(&path) {
         Err(e @ StoreError::TooNew { .. }) => {
             assert!(e.is_user_error());

@@ -10,21 +10,15 @@ mod writing;
 use crate::{ArticleSighting, Batch, LogEntry, SqliteStore};
 use chrono::NaiveDate;
 use sitrep_model::{
-    ActorRef, ActorType, Article, Attribution, DateRange, Event, EventMention, Evidence,
-    FigureReport, Figures, Mention, MentionKind, PlaceRef, Quantity, Severity, SourceMeta,
-    SourcedMention, Span, Stance, SubEventType, Weapon,
+    ActorRef, ActorType, Article, Attribution, DateRange, Event, EventMention, Evidence, FigureReport, Figures,
+    Mention, MentionKind, PlaceRef, Quantity, Severity, SourceMeta, SourcedMention, Span, Stance, SubEventType, Weapon,
 };
 
 pub(crate) fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).expect("valid test date")
 }
 
-pub(crate) fn actor(
-    id: &str,
-    name: &str,
-    actor_type: ActorType,
-    country: Option<&str>,
-) -> ActorRef {
+pub(crate) fn actor(id: &str, name: &str, actor_type: ActorType, country: Option<&str>) -> ActorRef {
     ActorRef {
         id: id.to_string(),
         name: name.to_string(),
@@ -36,31 +30,14 @@ pub(crate) fn actor(
 }
 
 pub(crate) fn kh() -> ActorRef {
-    actor(
-        "kataib-hezbollah",
-        "Kata'ib Hizbollah",
-        ActorType::PoliticalMilitia,
-        Some("IQ"),
-    )
+    actor("kataib-hezbollah", "Kata'ib Hizbollah", ActorType::PoliticalMilitia, Some("IQ"))
 }
 
 pub(crate) fn us_forces() -> ActorRef {
-    actor(
-        "us-military",
-        "Military Forces of the United States",
-        ActorType::ExternalForces,
-        Some("US"),
-    )
+    actor("us-military", "Military Forces of the United States", ActorType::ExternalForces, Some("US"))
 }
 
-pub(crate) fn place(
-    id: &str,
-    name: &str,
-    country: &str,
-    admin1: Option<&str>,
-    lat: f64,
-    lon: f64,
-) -> PlaceRef {
+pub(crate) fn place(id: &str, name: &str, country: &str, admin1: Option<&str>, lat: f64, lon: f64) -> PlaceRef {
     PlaceRef {
         id: id.to_string(),
         name: name.to_string(),
@@ -75,9 +52,7 @@ pub(crate) fn place(
 
 /// The byte span of the first occurrence of `needle` in `text`.
 pub(crate) fn span_of(text: &str, needle: &str) -> Span {
-    let start = text
-        .find(needle)
-        .unwrap_or_else(|| panic!("`{needle}` not in `{text}`"));
+    let start = text.find(needle).unwrap_or_else(|| panic!("`{needle}` not in `{text}`"));
     Span::new(start, start + needle.len())
 }
 
@@ -85,10 +60,7 @@ pub(crate) fn article(id: &str, outlet: &str, published: NaiveDate, text: &str) 
     Article {
         id: id.to_string(),
         source_id: Some(format!("{id}.txt")),
-        url: Some(format!(
-            "https://{}/{id}",
-            outlet.to_lowercase().replace(' ', "-")
-        )),
+        url: Some(format!("https://{}/{id}", outlet.to_lowercase().replace(' ', "-"))),
         outlet: Some(outlet.to_string()),
         title: text.split('.').next().map(str::to_string),
         published: Some(published),
@@ -101,11 +73,7 @@ pub(crate) fn sighting(article: &Article, outlet: &str) -> ArticleSighting {
     ArticleSighting {
         article: article.id.clone(),
         outlet: Some(outlet.to_string()),
-        url: Some(format!(
-            "https://{}/{}",
-            outlet.to_lowercase().replace(' ', "-"),
-            article.id
-        )),
+        url: Some(format!("https://{}/{}", outlet.to_lowercase().replace(' ', "-"), article.id)),
         title: article.title.clone(),
         published: article.published,
         source_id: article.source_id.clone(),
@@ -137,11 +105,7 @@ pub(crate) fn mention(
             actor2: None,
             assoc_actors: Vec::new(),
             place: None,
-            time: time.map(|value| Evidence {
-                value,
-                span: trigger_span,
-                sentence: sentence_span,
-            }),
+            time: time.map(|value| Evidence { value, span: trigger_span, sentence: sentence_span }),
             weapon: None,
             killed: None,
             wounded: None,
@@ -178,12 +142,7 @@ pub(crate) fn event(id: &str, mentions: Vec<SourcedMention>) -> Event {
 }
 
 pub(crate) fn figures(low: Option<u32>, best: Option<u32>, high: Option<u32>) -> Figures {
-    Figures {
-        low,
-        best,
-        high,
-        reports: Vec::new(),
-    }
+    Figures { low, best, high, reports: Vec::new() }
 }
 
 /// The articles of the shared scenario, in the order [`scenario`] writes them.
@@ -244,19 +203,12 @@ pub(crate) fn recognised(article: &Article) -> Vec<Mention> {
     let mut out = vec![
         Mention {
             span: Span::new(0, 7),
-            kind: MentionKind::Weapon(Weapon {
-                kind: "rocket".into(),
-                count: None,
-            }),
+            kind: MentionKind::Weapon(Weapon { kind: "rocket".into(), count: None }),
             qualifier: String::new(),
         },
         Mention {
             span: Span::new(8, 14),
-            kind: MentionKind::Quantity(Quantity {
-                low: 25,
-                high: None,
-                unit: Some("people".into()),
-            }),
+            kind: MentionKind::Quantity(Quantity { low: 25, high: None, unit: Some("people".into()) }),
             qualifier: String::new(),
         },
         Mention {
@@ -266,23 +218,14 @@ pub(crate) fn recognised(article: &Article) -> Vec<Mention> {
         },
         Mention {
             span: Span::new(21, 25),
-            kind: MentionKind::UnresolvedTime {
-                expression: "last week".into(),
-            },
+            kind: MentionKind::UnresolvedTime { expression: "last week".into() },
             qualifier: String::new(),
         },
     ];
     if text.contains("Kirkuk") {
         out.push(Mention {
             span: span_of(text, "Kirkuk"),
-            kind: MentionKind::Place(place(
-                "gn:94787",
-                "Kirkuk",
-                "IQ",
-                Some("Kirkuk"),
-                35.46806,
-                44.39222,
-            )),
+            kind: MentionKind::Place(place("gn:94787", "Kirkuk", "IQ", Some("Kirkuk"), 35.46806, 44.39222)),
             qualifier: "near".to_string(),
         });
         out.push(Mention {
@@ -311,20 +254,10 @@ pub(crate) fn scenario() -> Batch {
     let mut k1 = event("ev-k1-rockets", vec![k1_m1.clone()]);
     k1.place = Some(PlaceRef {
         geo_precision: 2,
-        ..place(
-            "cur:k1-base",
-            "K1 Air Base",
-            "IQ",
-            Some("Kirkuk"),
-            35.5174,
-            44.2817,
-        )
+        ..place("cur:k1-base", "K1 Air Base", "IQ", Some("Kirkuk"), 35.5174, 44.2817)
     });
     k1.actor1 = Some(kh());
-    k1.weapon = Some(Weapon {
-        kind: "rocket".into(),
-        count: None,
-    });
+    k1.weapon = Some(Weapon { kind: "rocket".into(), count: None });
     k1.fatalities = Figures {
         reports: vec![FigureReport {
             article: a.k1.id.clone(),
@@ -338,17 +271,9 @@ pub(crate) fn scenario() -> Batch {
     k1.attributions = vec![Attribution {
         actor: kh(),
         stance: Stance::Blamed,
-        by: Some(actor(
-            "us-government",
-            "Government of the United States",
-            ActorType::State,
-            Some("US"),
-        )),
+        by: Some(actor("us-government", "Government of the United States", ActorType::State, Some("US"))),
         article: a.k1.id.clone(),
-        sentence: span_of(
-            &a.k1.text,
-            "Washington blamed Kata'ib Hizbollah for the attack.",
-        ),
+        sentence: span_of(&a.k1.text, "Washington blamed Kata'ib Hizbollah for the attack."),
     }];
 
     let strikes_m1 = mention(
@@ -370,17 +295,11 @@ pub(crate) fn scenario() -> Batch {
         &["Daily B"],
     );
     let mut strikes = event("ev-us-strikes", vec![strikes_m1, strikes_m2]);
-    strikes.place = Some(PlaceRef {
-        geo_precision: 3,
-        kind: "country".into(),
-        ..place("cc:IQ", "Iraq", "IQ", None, 33.0, 44.0)
-    });
+    strikes.place =
+        Some(PlaceRef { geo_precision: 3, kind: "country".into(), ..place("cc:IQ", "Iraq", "IQ", None, 33.0, 44.0) });
     strikes.actor1 = Some(us_forces());
     strikes.actor2 = Some(kh());
-    strikes.weapon = Some(Weapon {
-        kind: "airstrike".into(),
-        count: Some(5),
-    });
+    strikes.weapon = Some(Weapon { kind: "airstrike".into(), count: Some(5) });
     strikes.fatalities = figures(Some(25), Some(25), Some(31));
     strikes.injured = figures(Some(0), None, Some(60));
 
@@ -395,38 +314,13 @@ pub(crate) fn scenario() -> Batch {
         &["Wire A"],
     );
     let mut embassy = event("ev-embassy", vec![embassy_m1]);
-    embassy.place = Some(place(
-        "cur:us-embassy-baghdad",
-        "US Embassy, Baghdad",
-        "IQ",
-        Some("Baghdad"),
-        33.2980,
-        44.3960,
-    ));
-    embassy.actor1 = Some(ActorRef {
-        generic: true,
-        ..actor(
-            "rioters-iq",
-            "Rioters (Iraq)",
-            ActorType::Rioters,
-            Some("IQ"),
-        )
-    });
-    embassy.actor2 = Some(actor(
-        "us-embassy",
-        "Embassy of the United States",
-        ActorType::Organisation,
-        Some("US"),
-    ));
-    embassy.assoc_actors = vec![
-        kh(),
-        actor(
-            "pmf",
-            "Popular Mobilization Forces",
-            ActorType::PoliticalMilitia,
-            Some("IQ"),
-        ),
-    ];
+    embassy.place =
+        Some(place("cur:us-embassy-baghdad", "US Embassy, Baghdad", "IQ", Some("Baghdad"), 33.2980, 44.3960));
+    embassy.actor1 =
+        Some(ActorRef { generic: true, ..actor("rioters-iq", "Rioters (Iraq)", ActorType::Rioters, Some("IQ")) });
+    embassy.actor2 = Some(actor("us-embassy", "Embassy of the United States", ActorType::Organisation, Some("US")));
+    embassy.assoc_actors =
+        vec![kh(), actor("pmf", "Popular Mobilization Forces", ActorType::PoliticalMilitia, Some("IQ"))];
     embassy.fatalities = figures(Some(0), Some(0), Some(0));
     let iran = actor("iran", "Government of Iran", ActorType::State, Some("IR"));
     embassy.attributions = vec![Attribution {
@@ -449,37 +343,17 @@ pub(crate) fn scenario() -> Batch {
     let mut green = event("ev-green-zone", vec![green_m1]);
     green.place = Some(PlaceRef {
         kind: "zone".into(),
-        ..place(
-            "cur:green-zone",
-            "Green Zone",
-            "IQ",
-            Some("Baghdad"),
-            33.3031,
-            44.3936,
-        )
+        ..place("cur:green-zone", "Green Zone", "IQ", Some("Baghdad"), 33.3031, 44.3936)
     });
-    green.actor1 = Some(actor(
-        "ashab-al-kahf",
-        "Ashab al-Kahf",
-        ActorType::PoliticalMilitia,
-        Some("IQ"),
-    ));
+    green.actor1 = Some(actor("ashab-al-kahf", "Ashab al-Kahf", ActorType::PoliticalMilitia, Some("IQ")));
     green.fatalities = figures(Some(1), Some(1), Some(1));
     green.injured = figures(Some(5), Some(5), Some(5));
     green.attributions = vec![Attribution {
-        actor: actor(
-            "ashab-al-kahf",
-            "Ashab al-Kahf",
-            ActorType::PoliticalMilitia,
-            Some("IQ"),
-        ),
+        actor: actor("ashab-al-kahf", "Ashab al-Kahf", ActorType::PoliticalMilitia, Some("IQ")),
         stance: Stance::Claimed,
         by: None,
         article: a.green_zone.id.clone(),
-        sentence: span_of(
-            &a.green_zone.text,
-            "A little-known group, Ashab al-Kahf, claimed the attack on Telegram.",
-        ),
+        sentence: span_of(&a.green_zone.text, "A little-known group, Ashab al-Kahf, claimed the attack on Telegram."),
     }];
 
     let tower_m1 = mention(
@@ -493,26 +367,17 @@ pub(crate) fn scenario() -> Batch {
         &["Daily B"],
     );
     let mut tower = event("ev-tower-22", vec![tower_m1]);
-    tower.place = Some(PlaceRef {
-        kind: "base".into(),
-        ..place("cur:tower-22", "Tower 22", "JO", None, 33.3167, 38.6914)
-    });
-    tower.actor1 = Some(actor(
-        "islamic-resistance-iraq",
-        "Islamic Resistance in Iraq",
-        ActorType::PoliticalMilitia,
-        Some("IQ"),
-    ));
+    tower.place =
+        Some(PlaceRef { kind: "base".into(), ..place("cur:tower-22", "Tower 22", "JO", None, 33.3167, 38.6914) });
+    tower.actor1 =
+        Some(actor("islamic-resistance-iraq", "Islamic Resistance in Iraq", ActorType::PoliticalMilitia, Some("IQ")));
     tower.actor2 = Some(us_forces());
     tower.fatalities = figures(Some(3), Some(3), Some(3));
 
     let events = vec![k1, strikes, embassy, green, tower];
     let all = [&a.k1, &a.strikes, &a.embassy, &a.green_zone, &a.tower22];
     Batch {
-        articles: all
-            .iter()
-            .map(|art| ((*art).clone(), recognised(art)))
-            .collect(),
+        articles: all.iter().map(|art| ((*art).clone(), recognised(art))).collect(),
         sightings: all
             .iter()
             .map(|art| sighting(art, art.outlet.as_deref().unwrap_or_default()))
@@ -541,8 +406,5 @@ pub(crate) fn scenario() -> Batch {
 /// Rows in one table, for checks the public API does not expose.
 pub(crate) fn rows(store: &SqliteStore, table: &str) -> i64 {
     // Table names come from the tests themselves, never from input.
-    store
-        .conn
-        .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
-        .expect("count rows")
+    store.conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).expect("count rows")
 }

@@ -10,15 +10,9 @@ fn a_file_store_is_created_with_its_directory_and_keeps_its_data() {
     {
         let mut store = SqliteStore::open(&path).unwrap();
         assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
-        let mode: String = store
-            .conn
-            .pragma_query_value(None, "journal_mode", |r| r.get(0))
-            .unwrap();
+        let mode: String = store.conn.pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
         assert_eq!(mode, "wal");
-        let foreign_keys: bool = store
-            .conn
-            .pragma_query_value(None, "foreign_keys", |r| r.get(0))
-            .unwrap();
+        let foreign_keys: bool = store.conn.pragma_query_value(None, "foreign_keys", |r| r.get(0)).unwrap();
         assert!(foreign_keys);
         store.write_batch(&scenario()).unwrap();
     }
@@ -41,11 +35,7 @@ fn two_connections_share_one_file() {
 fn a_file_that_is_not_a_database_is_a_user_error() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("notes.txt");
-    std::fs::write(
-        &path,
-        "these are not the tables you are looking for ".repeat(100),
-    )
-    .unwrap();
+    std::fs::write(&path, "these are not the tables you are looking for ".repeat(100)).unwrap();
     match SqliteStore::open(&path) {
         Err(e @ StoreError::Open { .. }) => assert!(e.is_user_error()),
         Err(other) => panic!("expected Open, got {other}"),
@@ -67,11 +57,7 @@ fn store_specs_pick_the_backend() {
     let memory = open(":memory:").unwrap();
     assert_eq!(memory.counts().unwrap().events, 0);
 
-    for spec in [
-        "postgres://analyst@localhost/sitrep",
-        "postgresql://db/sitrep",
-        "mysql://db/sitrep",
-    ] {
+    for spec in ["postgres://analyst@localhost/sitrep", "postgresql://db/sitrep", "mysql://db/sitrep"] {
         match open(spec) {
             Err(e @ StoreError::Unsupported(_)) => assert!(e.is_user_error()),
             Err(other) => panic!("{spec}: expected Unsupported, got {other}"),

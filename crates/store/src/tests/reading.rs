@@ -10,12 +10,7 @@ fn store() -> SqliteStore {
 }
 
 fn ids(store: &SqliteStore, filter: EventFilter) -> Vec<String> {
-    store
-        .events(&filter)
-        .unwrap()
-        .into_iter()
-        .map(|e| e.id)
-        .collect()
+    store.events(&filter).unwrap().into_iter().map(|e| e.id).collect()
 }
 
 #[test]
@@ -34,32 +29,14 @@ fn events_are_ordered_by_date_with_undated_last() {
             &[],
         )],
     );
-    store
-        .write_batch(&Batch {
-            events_upserted: vec![undated],
-            ..Batch::default()
-        })
-        .unwrap();
+    store.write_batch(&Batch { events_upserted: vec![undated], ..Batch::default() }).unwrap();
     assert_eq!(
         ids(&store, EventFilter::default()),
-        [
-            "ev-k1-rockets",
-            "ev-us-strikes",
-            "ev-embassy",
-            "ev-green-zone",
-            "ev-tower-22",
-            "ev-0-undated"
-        ]
+        ["ev-k1-rockets", "ev-us-strikes", "ev-embassy", "ev-green-zone", "ev-tower-22", "ev-0-undated"]
     );
     // Date filters leave undated events out.
-    assert!(!ids(
-        &store,
-        EventFilter {
-            since: Some(d(2000, 1, 1)),
-            ..EventFilter::default()
-        }
-    )
-    .contains(&"ev-0-undated".to_string()));
+    assert!(!ids(&store, EventFilter { since: Some(d(2000, 1, 1)), ..EventFilter::default() })
+        .contains(&"ev-0-undated".to_string()));
 }
 
 #[test]
@@ -79,94 +56,33 @@ fn since_and_until_select_overlapping_date_ranges() {
             &[],
         )],
     );
-    store
-        .write_batch(&Batch {
-            events_upserted: vec![january],
-            ..Batch::default()
-        })
-        .unwrap();
+    store.write_batch(&Batch { events_upserted: vec![january], ..Batch::default() }).unwrap();
 
-    let since = |y, m, day| EventFilter {
-        since: Some(d(y, m, day)),
-        ..EventFilter::default()
-    };
-    assert_eq!(
-        ids(&store, since(2020, 1, 31)),
-        ["ev-january", "ev-green-zone", "ev-tower-22"]
-    );
-    assert_eq!(
-        ids(&store, since(2020, 2, 1)),
-        ["ev-green-zone", "ev-tower-22"]
-    );
-    let until = EventFilter {
-        until: Some(d(2019, 12, 29)),
-        ..EventFilter::default()
-    };
+    let since = |y, m, day| EventFilter { since: Some(d(y, m, day)), ..EventFilter::default() };
+    assert_eq!(ids(&store, since(2020, 1, 31)), ["ev-january", "ev-green-zone", "ev-tower-22"]);
+    assert_eq!(ids(&store, since(2020, 2, 1)), ["ev-green-zone", "ev-tower-22"]);
+    let until = EventFilter { until: Some(d(2019, 12, 29)), ..EventFilter::default() };
     assert_eq!(ids(&store, until), ["ev-k1-rockets", "ev-us-strikes"]);
-    let both = EventFilter {
-        since: Some(d(2019, 12, 29)),
-        until: Some(d(2020, 1, 1)),
-        ..EventFilter::default()
-    };
-    assert_eq!(
-        ids(&store, both),
-        ["ev-us-strikes", "ev-embassy", "ev-january"]
-    );
+    let both = EventFilter { since: Some(d(2019, 12, 29)), until: Some(d(2020, 1, 1)), ..EventFilter::default() };
+    assert_eq!(ids(&store, both), ["ev-us-strikes", "ev-embassy", "ev-january"]);
 }
 
 #[test]
 fn country_matches_in_any_case() {
     let store = store();
-    let jordan = ids(
-        &store,
-        EventFilter {
-            country: Some("jo".into()),
-            ..EventFilter::default()
-        },
-    );
+    let jordan = ids(&store, EventFilter { country: Some("jo".into()), ..EventFilter::default() });
     assert_eq!(jordan, ["ev-tower-22"]);
-    assert_eq!(
-        ids(
-            &store,
-            EventFilter {
-                country: Some("IQ".into()),
-                ..EventFilter::default()
-            }
-        )
-        .len(),
-        4
-    );
-    assert!(ids(
-        &store,
-        EventFilter {
-            country: Some("SY".into()),
-            ..EventFilter::default()
-        }
-    )
-    .is_empty());
+    assert_eq!(ids(&store, EventFilter { country: Some("IQ".into()), ..EventFilter::default() }).len(), 4);
+    assert!(ids(&store, EventFilter { country: Some("SY".into()), ..EventFilter::default() }).is_empty());
 }
 
 #[test]
 fn actor_matches_any_role_case_insensitively() {
     let store = store();
-    let actor = |s: &str| {
-        ids(
-            &store,
-            EventFilter {
-                actor: Some(s.into()),
-                ..EventFilter::default()
-            },
-        )
-    };
+    let actor = |s: &str| ids(&store, EventFilter { actor: Some(s.into()), ..EventFilter::default() });
     // actor1 of K1, actor2 of the strikes, associated actor of the embassy storming.
-    assert_eq!(
-        actor("KATA'IB"),
-        ["ev-k1-rockets", "ev-us-strikes", "ev-embassy"]
-    );
-    assert_eq!(
-        actor("united states"),
-        ["ev-us-strikes", "ev-embassy", "ev-tower-22"]
-    );
+    assert_eq!(actor("KATA'IB"), ["ev-k1-rockets", "ev-us-strikes", "ev-embassy"]);
+    assert_eq!(actor("united states"), ["ev-us-strikes", "ev-embassy", "ev-tower-22"]);
     assert_eq!(actor("mobilization"), ["ev-embassy"]);
     // Wildcard characters are plain text here.
     assert!(actor("%").is_empty());
@@ -180,65 +96,22 @@ fn actor_match_folds_case_beyond_ascii() {
     let a = articles();
     let mut e = event(
         "ev-unicode",
-        vec![mention(
-            &a.green_zone,
-            2,
-            SubEventType::Attack,
-            "Seven rockets hit",
-            "hit",
-            None,
-            &[],
-        )],
+        vec![mention(&a.green_zone, 2, SubEventType::Attack, "Seven rockets hit", "hit", None, &[])],
     );
-    e.actor1 = Some(actor(
-        "elite",
-        "ÉLITE Brigade",
-        ActorType::PoliticalMilitia,
-        None,
-    ));
-    store
-        .write_batch(&Batch {
-            events_upserted: vec![e],
-            ..Batch::default()
-        })
-        .unwrap();
-    assert_eq!(
-        ids(
-            &store,
-            EventFilter {
-                actor: Some("élite".into()),
-                ..EventFilter::default()
-            }
-        ),
-        ["ev-unicode"]
-    );
+    e.actor1 = Some(actor("elite", "ÉLITE Brigade", ActorType::PoliticalMilitia, None));
+    store.write_batch(&Batch { events_upserted: vec![e], ..Batch::default() }).unwrap();
+    assert_eq!(ids(&store, EventFilter { actor: Some("élite".into()), ..EventFilter::default() }), ["ev-unicode"]);
 }
 
 #[test]
 fn event_type_matches_type_or_sub_type() {
     let store = store();
-    let by_type = |s: &str| {
-        ids(
-            &store,
-            EventFilter {
-                event_type: Some(s.into()),
-                ..EventFilter::default()
-            },
-        )
-    };
+    let by_type = |s: &str| ids(&store, EventFilter { event_type: Some(s.into()), ..EventFilter::default() });
     assert_eq!(
         by_type("Explosions/Remote violence"),
-        [
-            "ev-k1-rockets",
-            "ev-us-strikes",
-            "ev-green-zone",
-            "ev-tower-22"
-        ]
+        ["ev-k1-rockets", "ev-us-strikes", "ev-green-zone", "ev-tower-22"]
     );
-    assert_eq!(
-        by_type("air/drone strike"),
-        ["ev-us-strikes", "ev-tower-22"]
-    );
+    assert_eq!(by_type("air/drone strike"), ["ev-us-strikes", "ev-tower-22"]);
     assert_eq!(by_type("riots"), ["ev-embassy"]);
     assert!(by_type("Protests").is_empty());
 }
@@ -246,15 +119,7 @@ fn event_type_matches_type_or_sub_type() {
 #[test]
 fn text_searches_location_actors_and_sentences() {
     let store = store();
-    let text = |s: &str| {
-        ids(
-            &store,
-            EventFilter {
-                text: Some(s.into()),
-                ..EventFilter::default()
-            },
-        )
-    };
+    let text = |s: &str| ids(&store, EventFilter { text: Some(s.into()), ..EventFilter::default() });
     assert_eq!(text("green zone"), ["ev-green-zone"]);
     assert_eq!(text("tear gas"), ["ev-embassy"]);
     assert_eq!(text("ashab"), ["ev-green-zone"]);
@@ -271,25 +136,9 @@ fn filters_combine_and_limit_applies_last() {
         limit: Some(2),
         ..EventFilter::default()
     };
-    assert_eq!(
-        ids(&store, filter.clone()),
-        ["ev-k1-rockets", "ev-us-strikes"]
-    );
-    assert_eq!(
-        ids(
-            &store,
-            EventFilter {
-                limit: Some(0),
-                ..filter.clone()
-            }
-        ),
-        Vec::<String>::new()
-    );
-    let filter = EventFilter {
-        actor: Some("hizbollah".into()),
-        since: Some(d(2019, 12, 30)),
-        ..filter
-    };
+    assert_eq!(ids(&store, filter.clone()), ["ev-k1-rockets", "ev-us-strikes"]);
+    assert_eq!(ids(&store, EventFilter { limit: Some(0), ..filter.clone() }), Vec::<String>::new());
+    let filter = EventFilter { actor: Some("hizbollah".into()), since: Some(d(2019, 12, 30)), ..filter };
     assert!(ids(&store, filter).is_empty());
 }
 
@@ -297,26 +146,14 @@ fn filters_combine_and_limit_applies_last() {
 fn an_event_is_found_by_a_unique_prefix() {
     let mut store = store();
     assert_eq!(store.event("ev-tow").unwrap().unwrap().id, "ev-tower-22");
-    assert_eq!(
-        store.event("  ev-green-zone ").unwrap().unwrap().id,
-        "ev-green-zone"
-    );
+    assert_eq!(store.event("  ev-green-zone ").unwrap().unwrap().id, "ev-green-zone");
     assert_eq!(store.event("zz").unwrap(), None);
     assert_eq!(store.event("").unwrap(), None);
 
     match store.event("ev-") {
         Err(StoreError::Ambiguous { prefix, candidates }) => {
             assert_eq!(prefix, "ev-");
-            assert_eq!(
-                candidates,
-                [
-                    "ev-embassy",
-                    "ev-green-zone",
-                    "ev-k1-rockets",
-                    "ev-tower-22",
-                    "ev-us-strikes"
-                ]
-            );
+            assert_eq!(candidates, ["ev-embassy", "ev-green-zone", "ev-k1-rockets", "ev-tower-22", "ev-us-strikes"]);
         }
         other => panic!("expected ambiguity, got {other:?}"),
     }
@@ -324,17 +161,9 @@ fn an_event_is_found_by_a_unique_prefix() {
     // An exact id wins over the longer ids it is a prefix of.
     let mut longer = store.event("ev-embassy").unwrap().unwrap();
     longer.id = "ev-embassy-2".into();
-    store
-        .write_batch(&Batch {
-            events_upserted: vec![longer],
-            ..Batch::default()
-        })
-        .unwrap();
+    store.write_batch(&Batch { events_upserted: vec![longer], ..Batch::default() }).unwrap();
     assert_eq!(store.event("ev-embassy").unwrap().unwrap().id, "ev-embassy");
-    assert!(matches!(
-        store.event("ev-emb"),
-        Err(StoreError::Ambiguous { .. })
-    ));
+    assert!(matches!(store.event("ev-emb"), Err(StoreError::Ambiguous { .. })));
 }
 
 #[test]
@@ -346,16 +175,8 @@ fn log_entries_are_the_newest_oldest_first() {
         code: "empty".into(),
         message: format!("entry {n}"),
     };
-    store
-        .write_batch(&Batch {
-            log: (0..5).map(entry).collect(),
-            ..Batch::default()
-        })
-        .unwrap();
-    assert_eq!(
-        store.log_entries(3).unwrap(),
-        vec![entry(2), entry(3), entry(4)]
-    );
+    store.write_batch(&Batch { log: (0..5).map(entry).collect(), ..Batch::default() }).unwrap();
+    assert_eq!(store.log_entries(3).unwrap(), vec![entry(2), entry(3), entry(4)]);
     assert_eq!(store.log_entries(100).unwrap().len(), 7);
     assert!(store.log_entries(0).unwrap().is_empty());
 }

@@ -17,18 +17,11 @@ fn a_batch_reads_back_exactly_as_written() {
     let outcome = store.write_batch(&batch).unwrap();
     assert_eq!(
         outcome,
-        BatchOutcome {
-            articles_new: 5,
-            sightings_new: 6,
-            events_new: 5,
-            events_updated: 0,
-            events_removed: 0
-        }
+        BatchOutcome { articles_new: 5, sightings_new: 6, events_new: 5, events_updated: 0, events_removed: 0 }
     );
 
     let mut expected = batch.events_upserted.clone();
-    expected
-        .sort_by(|a, b| (a.date.map(|d| d.start), &a.id).cmp(&(b.date.map(|d| d.start), &b.id)));
+    expected.sort_by(|a, b| (a.date.map(|d| d.start), &a.id).cmp(&(b.date.map(|d| d.start), &b.id)));
     assert_eq!(store.events(&EventFilter::default()).unwrap(), expected);
     for event in &batch.events_upserted {
         assert_eq!(store.event(&event.id).unwrap().as_ref(), Some(event));
@@ -38,24 +31,14 @@ fn a_batch_reads_back_exactly_as_written() {
     let (stored, sightings, stored_mentions) = store.article(&article.id).unwrap().unwrap();
     assert_eq!(&stored, article);
     assert_eq!(&stored_mentions, mentions);
-    assert_eq!(
-        sightings,
-        vec![sighting(article, "Wire A"), sighting(article, "Daily B")]
-    );
+    assert_eq!(sightings, vec![sighting(article, "Wire A"), sighting(article, "Daily B")]);
     assert!(store.has_article(&article.id).unwrap());
     assert!(!store.has_article("nope").unwrap());
     assert_eq!(store.article("nope").unwrap(), None);
 
     assert_eq!(
         store.counts().unwrap(),
-        Counts {
-            articles: 5,
-            sightings: 6,
-            outlets: 3,
-            mentions: 6,
-            events: 5,
-            log_entries: 2
-        }
+        Counts { articles: 5, sightings: 6, outlets: 3, mentions: 6, events: 5, log_entries: 2 }
     );
     assert_eq!(store.log_entries(10).unwrap(), batch.log);
 }
@@ -76,18 +59,11 @@ fn derived_tables_follow_the_events() {
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )
         .unwrap();
-    assert_eq!(
-        (location.as_str(), fatalities_high, n_outlets),
-        ("US Embassy, Baghdad", 0, 1)
-    );
+    assert_eq!((location.as_str(), fatalities_high, n_outlets), ("US Embassy, Baghdad", 0, 1));
     assert_eq!(assoc, "Kata'ib Hizbollah; Popular Mobilization Forces");
     let assigned: i64 = store
         .conn
-        .query_row(
-            "SELECT count(*) FROM event_mentions WHERE event_id IS NOT NULL",
-            [],
-            |r| r.get(0),
-        )
+        .query_row("SELECT count(*) FROM event_mentions WHERE event_id IS NOT NULL", [], |r| r.get(0))
         .unwrap();
     assert_eq!(assigned, 6);
 }
@@ -97,21 +73,10 @@ fn writing_the_same_batch_twice_adds_nothing() {
     let (mut store, batch) = store_with_scenario();
     let before = store.counts().unwrap();
     let sources = rows(&store, "event_sources");
-    let outcome = store
-        .write_batch(&Batch {
-            log: Vec::new(),
-            ..batch.clone()
-        })
-        .unwrap();
+    let outcome = store.write_batch(&Batch { log: Vec::new(), ..batch.clone() }).unwrap();
     assert_eq!(
         outcome,
-        BatchOutcome {
-            articles_new: 0,
-            sightings_new: 0,
-            events_new: 0,
-            events_updated: 5,
-            events_removed: 0
-        }
+        BatchOutcome { articles_new: 0, sightings_new: 0, events_new: 0, events_updated: 5, events_removed: 0 }
     );
     assert_eq!(store.counts().unwrap(), before);
     assert_eq!(rows(&store, "event_sources"), sources);
@@ -130,14 +95,8 @@ fn sightings_without_outlet_or_url_are_still_deduplicated() {
         origin: "inbox/k1.txt".into(),
         ..batch.sightings[0].clone()
     };
-    let only_url = ArticleSighting {
-        url: Some("https://example.org/k1".into()),
-        ..bare.clone()
-    };
-    let batch = Batch {
-        sightings: vec![bare.clone(), bare.clone(), only_url.clone()],
-        ..Batch::default()
-    };
+    let only_url = ArticleSighting { url: Some("https://example.org/k1".into()), ..bare.clone() };
+    let batch = Batch { sightings: vec![bare.clone(), bare.clone(), only_url.clone()], ..Batch::default() };
     assert_eq!(store.write_batch(&batch).unwrap().sightings_new, 2);
     assert_eq!(store.write_batch(&batch).unwrap().sightings_new, 0);
     let (_, sightings, _) = store.article(&bare.article).unwrap().unwrap();
@@ -156,19 +115,8 @@ fn upserting_an_existing_event_replaces_it() {
     k1.mentions = vec![moved.clone()];
     k1.attributions.clear();
     k1.fatalities = figures(Some(1), Some(2), Some(3));
-    let outcome = store
-        .write_batch(&Batch {
-            events_upserted: vec![k1.clone()],
-            ..Batch::default()
-        })
-        .unwrap();
-    assert_eq!(
-        outcome,
-        BatchOutcome {
-            events_updated: 1,
-            ..BatchOutcome::default()
-        }
-    );
+    let outcome = store.write_batch(&Batch { events_upserted: vec![k1.clone()], ..Batch::default() }).unwrap();
+    assert_eq!(outcome, BatchOutcome { events_updated: 1, ..BatchOutcome::default() });
 
     assert_eq!(store.event("ev-k1-rockets").unwrap(), Some(k1));
     let sources: Vec<String> = store
@@ -182,30 +130,16 @@ fn upserting_an_existing_event_replaces_it() {
     assert_eq!(sources, vec![moved.mention.id.clone()]);
     let attributions: i64 = store
         .conn
-        .query_row(
-            "SELECT count(*) FROM attributions WHERE event_id = 'ev-k1-rockets'",
-            [],
-            |r| r.get(0),
-        )
+        .query_row("SELECT count(*) FROM attributions WHERE event_id = 'ev-k1-rockets'", [], |r| r.get(0))
         .unwrap();
     assert_eq!(attributions, 0);
 
     // The mention it no longer lists is unassigned; the one it took over now points at it.
     let assignment = |id: &str| -> Option<String> {
-        store
-            .conn
-            .query_row(
-                "SELECT event_id FROM event_mentions WHERE id = ?1",
-                [id],
-                |r| r.get(0),
-            )
-            .unwrap()
+        store.conn.query_row("SELECT event_id FROM event_mentions WHERE id = ?1", [id], |r| r.get(0)).unwrap()
     };
     assert_eq!(assignment("a-k1-m1"), None);
-    assert_eq!(
-        assignment(&moved.mention.id).as_deref(),
-        Some("ev-k1-rockets")
-    );
+    assert_eq!(assignment(&moved.mention.id).as_deref(), Some("ev-k1-rockets"));
 }
 
 #[test]
@@ -213,30 +147,18 @@ fn removing_an_event_removes_its_sources_and_attributions() {
     let (mut store, _) = store_with_scenario();
     let outcome = store
         .write_batch(&Batch {
-            events_removed: vec![
-                "ev-green-zone".into(),
-                "ev-k1-rockets".into(),
-                "ev-never-stored".into(),
-            ],
+            events_removed: vec!["ev-green-zone".into(), "ev-k1-rockets".into(), "ev-never-stored".into()],
             ..Batch::default()
         })
         .unwrap();
-    assert_eq!(
-        outcome,
-        BatchOutcome {
-            events_removed: 2,
-            ..BatchOutcome::default()
-        }
-    );
+    assert_eq!(outcome, BatchOutcome { events_removed: 2, ..BatchOutcome::default() });
     assert_eq!(store.event("ev-green-zone").unwrap(), None);
     assert_eq!(store.counts().unwrap().events, 3);
     assert_eq!(rows(&store, "event_sources"), 4);
     assert_eq!(rows(&store, "attributions"), 1);
     // The mentions stay, unassigned, ready to be merged again.
     assert_eq!(store.counts().unwrap().mentions, 6);
-    let unassigned = store
-        .mentions_for_merge(Some((d(2019, 12, 27), d(2019, 12, 27))), &[])
-        .unwrap();
+    let unassigned = store.mentions_for_merge(Some((d(2019, 12, 27), d(2019, 12, 27))), &[]).unwrap();
     assert_eq!(unassigned.len(), 1);
     assert_eq!(unassigned[0].1, None);
 }
@@ -252,14 +174,7 @@ fn an_event_removed_and_upserted_in_one_batch_counts_as_new() {
             ..Batch::default()
         })
         .unwrap();
-    assert_eq!(
-        outcome,
-        BatchOutcome {
-            events_new: 1,
-            events_removed: 1,
-            ..BatchOutcome::default()
-        }
-    );
+    assert_eq!(outcome, BatchOutcome { events_new: 1, events_removed: 1, ..BatchOutcome::default() });
     assert_eq!(store.event(&tower.id).unwrap(), Some(tower));
 }
 
@@ -277,13 +192,7 @@ fn a_failing_batch_leaves_nothing_behind() {
     assert!(matches!(err, StoreError::Sqlite(_)), "{err}");
     assert_eq!(store.counts().unwrap(), Counts::default());
     assert!(!store.has_article("a-k1").unwrap());
-    for table in [
-        "event_sources",
-        "attributions",
-        "actors",
-        "places",
-        "ingest_log",
-    ] {
+    for table in ["event_sources", "attributions", "actors", "places", "ingest_log"] {
         assert_eq!(rows(&store, table), 0, "{table}");
     }
 
@@ -296,21 +205,9 @@ fn a_failing_batch_leaves_nothing_behind() {
 fn a_sighting_of_an_unknown_article_is_refused() {
     let (mut store, batch) = store_with_scenario();
     let before = store.counts().unwrap();
-    let stray = ArticleSighting {
-        article: "unknown".into(),
-        ..batch.sightings[0].clone()
-    };
-    let new_log = LogEntry {
-        origin: "x".into(),
-        severity: Severity::Error,
-        code: "c".into(),
-        message: "m".into(),
-    };
-    let err = store.write_batch(&Batch {
-        sightings: vec![stray],
-        log: vec![new_log],
-        ..Batch::default()
-    });
+    let stray = ArticleSighting { article: "unknown".into(), ..batch.sightings[0].clone() };
+    let new_log = LogEntry { origin: "x".into(), severity: Severity::Error, code: "c".into(), message: "m".into() };
+    let err = store.write_batch(&Batch { sightings: vec![stray], log: vec![new_log], ..Batch::default() });
     assert!(err.is_err());
     assert_eq!(store.counts().unwrap(), before);
 }
@@ -319,17 +216,10 @@ fn a_sighting_of_an_unknown_article_is_refused() {
 fn an_event_mention_not_yet_stored_is_stored_with_its_event() {
     let mut store = SqliteStore::open_in_memory().unwrap();
     let batch = scenario();
-    let only_events = Batch {
-        mentions: Vec::new(),
-        ..batch.clone()
-    };
+    let only_events = Batch { mentions: Vec::new(), ..batch.clone() };
     store.write_batch(&only_events).unwrap();
     assert_eq!(store.counts().unwrap().mentions, 6);
-    let all = store
-        .mentions_for_merge(None, &["ev-us-strikes".to_string()])
-        .unwrap();
+    let all = store.mentions_for_merge(None, &["ev-us-strikes".to_string()]).unwrap();
     assert_eq!(all.len(), 2);
-    assert!(all
-        .iter()
-        .all(|(_, e)| e.as_deref() == Some("ev-us-strikes")));
+    assert!(all.iter().all(|(_, e)| e.as_deref() == Some("ev-us-strikes")));
 }
