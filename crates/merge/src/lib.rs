@@ -21,7 +21,8 @@ pub struct MergeOutcome {
     pub unchanged: usize,
     /// Ids that existed before and no longer name any event (their mentions moved elsewhere).
     pub removed: Vec<String>,
-    /// How many mentions were folded into an event another mention had started.
+    /// How many new mentions (those without an earlier event) were folded into an event another
+    /// mention had started.
     pub merged_mentions: usize,
 }
 
@@ -32,7 +33,7 @@ pub fn merge(mut mentions: Vec<(SourcedMention, Option<String>)>) -> MergeOutcom
     mentions.dedup_by(|(a, _), (b, _)| a.mention.id == b.mention.id);
 
     let mut clusters: Vec<Vec<usize>> = Vec::new();
-    let mut merged_mentions = 0;
+
     for i in 0..mentions.len() {
         let m = &mentions[i].0;
         let best = clusters
@@ -58,7 +59,6 @@ pub fn merge(mut mentions: Vec<(SourcedMention, Option<String>)>) -> MergeOutcom
         match best {
             Some((ci, _)) => {
                 clusters[ci].push(i);
-                merged_mentions += 1;
             }
             None => clusters.push(vec![i]),
         }
@@ -72,6 +72,18 @@ pub fn merge(mut mentions: Vec<(SourcedMention, Option<String>)>) -> MergeOutcom
         }
     }
     let mut used: BTreeSet<String> = BTreeSet::new();
+    // New mentions that joined an event another mention had started (old or new).
+    let merged_mentions = clusters
+        .iter()
+        .map(|members| {
+            let new = members.iter().filter(|&&j| mentions[j].1.is_none()).count();
+            if new < members.len() {
+                new
+            } else {
+                new.saturating_sub(1)
+            }
+        })
+        .sum();
     let mut outcome = MergeOutcome { merged_mentions, ..Default::default() };
     // Assign ids: largest clusters pick first so a split keeps the id on its bigger half.
     let mut order: Vec<usize> = (0..clusters.len()).collect();
