@@ -37,7 +37,7 @@ pub struct PlaceRef {
     pub geo_precision: u8,
     /// Kind of place: `city`, `base`, `airport`, `embassy`, `zone`, `district`, `admin1`, `country`.
     /// Serialised as `place_kind` so that a tagged [`MentionKind`] can use `kind`.
-    #[serde(rename = "place_kind")]
+    #[serde(rename = "place_kind", alias = "kind")]
     pub kind: String,
 }
 
@@ -62,7 +62,7 @@ impl Quantity {
 pub struct Weapon {
     /// Canonical kind: `rocket`, `mortar`, `missile`, `drone`, `airstrike`, `ied`, `suicide_bomb`,
     /// `grenade`, `gunfire`, `tear_gas`, `artillery`. Serialised as `weapon` (see [`PlaceRef::kind`]).
-    #[serde(rename = "weapon")]
+    #[serde(rename = "weapon", alias = "kind")]
     pub kind: String,
     pub count: Option<u32>,
 }
@@ -147,4 +147,44 @@ pub struct ArticleAnalysis {
     pub mentions: Vec<Mention>,
     pub events: Vec<EventMention>,
     pub diagnostics: Vec<crate::Diagnostic>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regression: `PlaceRef::kind` and `Weapon::kind` once collided with the `kind` tag of
+    /// `MentionKind`, so place and weapon mentions could be written as JSON but not read back.
+    #[test]
+    fn place_and_weapon_mentions_round_trip_through_json() {
+        let place = Mention {
+            span: Span::new(3, 9),
+            kind: MentionKind::Place(PlaceRef {
+                id: "cur:k1".into(),
+                name: "K1 Air Base".into(),
+                country: "IQ".into(),
+                admin1: Some("Kirkuk".into()),
+                lat: 35.5,
+                lon: 44.3,
+                geo_precision: 1,
+                kind: "base".into(),
+            }),
+            qualifier: "near".into(),
+        };
+        let weapon = Mention {
+            span: Span::new(0, 2),
+            kind: MentionKind::Weapon(Weapon { kind: "rocket".into(), count: Some(7) }),
+            qualifier: String::new(),
+        };
+        for m in [place, weapon] {
+            let json = serde_json::to_string(&m).unwrap();
+            assert_eq!(serde_json::from_str::<Mention>(&json).unwrap(), m, "{json}");
+        }
+        // Ledgers written before the rename still read.
+        let old: PlaceRef = serde_json::from_str(
+            r#"{"id":"x","name":"x","country":"IQ","admin1":null,"lat":0.0,"lon":0.0,"geo_precision":1,"kind":"city"}"#,
+        )
+        .unwrap();
+        assert_eq!(old.kind, "city");
+    }
 }

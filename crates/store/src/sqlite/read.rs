@@ -90,9 +90,24 @@ pub(crate) fn events(conn: &Connection, filter: &EventFilter) -> Result<Vec<Even
     let mut out = Vec::new();
     for row in rows {
         let (id, json) = row?;
-        out.push(from_json(&json, || format!("event {id}"))?);
+        out.push(with_outlets(conn, from_json(&json, || format!("event {id}"))?)?);
     }
     Ok(out)
+}
+
+/// Refreshes each source's outlets from the sightings: a syndicated copy seen after the event was
+/// written still shows as another outlet carrying that report.
+fn with_outlets(conn: &Connection, mut event: Event) -> Result<Event, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT outlet FROM article_outlets WHERE article_id = ?1 AND outlet IS NOT NULL GROUP BY outlet ORDER BY min(rowid)",
+    )?;
+    for m in &mut event.mentions {
+        let outlets = stmt.query_map([&m.source.article], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
+        if !outlets.is_empty() {
+            m.source.outlets = outlets;
+        }
+    }
+    Ok(event)
 }
 
 pub(crate) fn event(conn: &Connection, id_or_prefix: &str) -> Result<Option<Event>, StoreError> {
@@ -104,7 +119,7 @@ pub(crate) fn event(conn: &Connection, id_or_prefix: &str) -> Result<Option<Even
     let exact: Option<String> =
         conn.prepare_cached("SELECT json FROM events WHERE id = ?1")?.query_row([wanted], |r| r.get(0)).optional()?;
     if let Some(json) = exact {
-        return from_json(&json, || format!("event {wanted}")).map(Some);
+        return with_outlets(conn, from_json(&json, || format!("event {wanted}"))?).map(Some);
     }
     let mut stmt =
         conn.prepare_cached("SELECT id, json FROM events WHERE substr(id, 1, length(?1)) = ?1 ORDER BY id LIMIT ?2")?;
@@ -114,7 +129,7 @@ pub(crate) fn event(conn: &Connection, id_or_prefix: &str) -> Result<Option<Even
         .collect::<Result<Vec<_>, _>>()?;
     match found.as_slice() {
         [] => Ok(None),
-        [(id, json)] => from_json(json, || format!("event {id}")).map(Some),
+        [(id, json)] => with_outlets(conn, from_json(json, || format!("event {id}"))?).map(Some),
         _ => Err(StoreError::Ambiguous {
             prefix: wanted.to_string(),
             candidates: found.into_iter().map(|(id, _)| id).collect(),
