@@ -227,6 +227,17 @@ pub fn analyze(out: &mut dyn Write, file: Option<&Path>, published: Option<Naive
                 for m in &analysis.mentions {
                     let mut v = serde_json::to_value(&m.kind)?;
                     if let Some(obj) = v.as_object_mut() {
+                        // Field names as `sitrep analyze` documents them: the span owns start/end.
+                        if let MentionKind::Time(t) = &m.kind {
+                            obj.remove("start");
+                            obj.remove("end");
+                            obj.insert("date".into(), t.start.to_string().into());
+                            obj.insert("date_end".into(), t.end.to_string().into());
+                        }
+                        if let MentionKind::Actor(a) = &m.kind {
+                            obj.remove("id");
+                            obj.insert("actor_id".into(), a.id.clone().into());
+                        }
                         obj.insert("article".into(), prepared.article.id.clone().into());
                         obj.insert("text".into(), m.span.slice(text).into());
                         obj.insert("start".into(), m.span.start.into());

@@ -352,3 +352,29 @@ fn reads_shared_real_articles_when_present() {
     let out = sitrep(&db, &["ingest", shared.to_str().unwrap()]);
     assert!(matches!(out.status.code(), Some(0) | Some(2)), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+#[test]
+fn analyze_prints_mentions_with_offsets_into_the_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a.txt");
+    let text = "Seven rockets hit Baghdad's Green Zone late on Tuesday, killing a girl and wounding five civilians.";
+    std::fs::write(&file, text).unwrap();
+    let out = ok(&Command::new(env!("CARGO_BIN_EXE_sitrep"))
+        .args(["analyze", "--published", "2020-11-18", "--format", "jsonl"])
+        .arg(&file)
+        .output()
+        .unwrap());
+    let lines: Vec<Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let find = |kind: &str| lines.iter().find(|l| l["kind"] == kind).unwrap_or_else(|| panic!("no {kind} in {out}"));
+    for l in &lines {
+        if l["kind"] == "event" {
+            continue;
+        }
+        let (s, e) = (l["start"].as_u64().unwrap() as usize, l["end"].as_u64().unwrap() as usize);
+        assert_eq!(&text[s..e], l["text"].as_str().unwrap(), "offsets of {l}");
+    }
+    assert_eq!(find("time")["date"], "2020-11-17");
+    assert_eq!(find("place")["name"], "Green Zone");
+    assert_eq!(find("weapon")["count"], 7);
+    assert_eq!(find("event")["sub_event_type"], "Shelling/artillery/missile attack");
+}
