@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 
 /// Nouns that count people, so that "a girl" or "two Americans" are counts of people.
 const PEOPLE: &str = "people|persons?|civilians?|soldiers?|troops|service ?members?|servicemen|personnel|americans?|iraqis?|syrians?|iranians?|britons?|contractors?|children|child|girls?|boys?|women|woman|men|man|fighters?|militiamen|militants?|members?|officers?|policemen|police ?officers?|guards?|protesters?|demonstrators?|rioters?|others|staff|workers?|employees?|journalists?|citizens?|residents?|commanders?|leaders?|officials?|gunmen|insurgents?|combatants?|recruits?|pilgrims?|passengers?|villagers?|students?|patients?|suspects?|individuals?|victims?|casualties|bodies|dead|killed|wounded|injured|service personnel|marines?|airmen|sailors?";
-const THINGS: &str = "rockets?|katyushas?|missiles?|mortars?|mortar rounds?|shells?|drones?|uavs?|bombs?|grenades?|sites?|targets?|locations?|facilities|facility|vehicles?|cars?|bases?|houses?|homes?|buildings?|attacks?|strikes?|airstrikes?|projectiles?|rounds?";
+const THINGS: &str = "rockets?|missiles?|mortars?|mortar rounds?|shells?|drones?|uavs?|bombs?|grenades?|sites?|targets?|locations?|facilities|facility|vehicles?|cars?|bases?|houses?|homes?|buildings?|attacks?|strikes?|airstrikes?|projectiles?|rounds?";
 
 fn word_number(w: &str) -> Option<u32> {
     let n = match w.to_ascii_lowercase().as_str() {
@@ -206,7 +206,12 @@ pub fn find_quantities(text: &str) -> Vec<Mention> {
         let unit = caps.name("unit").map(|u| u.as_str()).unwrap_or("");
         if unit.starts_with(|c: char| c.is_uppercase()) {
             let next = text.get(whole.end()..).unwrap_or("").trim_start();
-            if next.starts_with(|c: char| c.is_lowercase()) {
+            let next_word: String = next.chars().take_while(|c| c.is_alphabetic()).collect::<String>().to_lowercase();
+            const AFTER_A_PERSON: &[&str] = &[
+                "", "is", "was", "were", "and", "who", "had", "has", "have", "died", "killed", "wounded", "injured",
+                "among", "in", "at", "on", "from", "with", "or", "but", "also", "as", "after", "when",
+            ];
+            if !AFTER_A_PERSON.contains(&next_word.as_str()) {
                 continue;
             }
         }

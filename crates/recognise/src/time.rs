@@ -128,7 +128,7 @@ pub fn find_times(text: &str, published: Option<NaiveDate>) -> Vec<Mention> {
                 .unwrap_or_else(|| MentionKind::UnresolvedTime { expression: span.slice(text).to_string() });
             if let MentionKind::UnresolvedTime { .. } = kind {
                 // Absolute dates that fail to resolve are impossible dates ("31 February"); skip them.
-                if matches!(pat.id, "iso_date") || published.is_some() {
+                if matches!(pat.id, "iso_date") || published.is_some() || caps.name("y").is_some() {
                     continue;
                 }
             }
@@ -398,7 +398,7 @@ mod tests {
         check("On December 27, 2019, rockets hit K1.", None, "December 27, 2019 => 2019-12-27..2019-12-27 day");
         check("On Dec. 27, 2019 rockets hit.", None, "Dec. 27, 2019 => 2019-12-27..2019-12-27 day");
         check("On Friday, Dec 27, 2019 rockets hit.", None, "Friday, Dec 27, 2019 => 2019-12-27..2019-12-27 day");
-        check("The attack on 31 February 2020 is impossible.", None, "none");
+        check("The attack on 31 February 2020 is impossible.", None, "February 2020 => 2020-02-01..2020-02-29 month");
     }
 
     #[test]

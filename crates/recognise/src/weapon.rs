@@ -22,52 +22,60 @@ const LEXICON: &[(&str, &str)] = &[
     ("gunfire", r"gunfire|gunmen opened fire|opened fire|shot dead|small arms|sniper fire"),
 ];
 
-static PATTERNS: LazyLock<Vec<(&'static str, Regex)>> = LazyLock::new(|| {
-    LEXICON
-        .iter()
-        .map(|(kind, pat)| {
-            let count = r"(?:(?P<n>\d{1,3}(?:,\d{3})*|\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|dozens of|a dozen)\s+(?:[A-Za-z-]+\s+)?)?";
-            (*kind, Regex::new(&format!(r"(?i)\b{count}(?P<w>{pat})\b")).expect("weapon pattern compiles"))
-        })
-        .collect()
+/// All weapon words in one automaton (one pass over the text); group `w<i>` is LEXICON entry i.
+static WEAPONS: LazyLock<Regex> = LazyLock::new(|| {
+    let alternatives: Vec<String> =
+        LEXICON.iter().enumerate().map(|(i, (_, pat))| format!("(?P<w{i}>{pat})")).collect();
+    Regex::new(&format!(r"(?i)\b(?:{})\b", alternatives.join("|"))).expect("weapon pattern compiles")
 });
 
-/// Finds weapon mentions; overlapping matches keep the longest.
-pub fn find_weapons(text: &str) -> Vec<Mention> {
-    let mut found: Vec<Mention> = Vec::new();
-    for (kind, re) in PATTERNS.iter() {
-        for caps in re.captures_iter(text) {
-            let (Some(whole), Some(w)) = (caps.get(0), caps.name("w")) else {
-                continue;
-            };
-            // A count is only taken when the word between it and the weapon is an adjective-like word,
-            // never a verb ("two rockets" yes, "one said rockets" no).
-            let count = caps.name("n").and_then(|n| {
-                let between = text.get(n.end()..w.start()).unwrap_or("").trim();
-                if between.split_whitespace().count() > 1 || ["said", "were", "was", "and"].contains(&between) {
-                    return None;
-                }
-                super::quantity::parse_number(n.as_str()).or(match n.as_str().to_ascii_lowercase().as_str() {
-                    "a dozen" => Some(12),
-                    _ => None,
-                })
-            });
-            let start = if count.is_some() { whole.start() } else { w.start() };
-            let span = Span::new(start, whole.end());
-            found.push(Mention {
-                span,
-                kind: MentionKind::Weapon(Weapon { kind: (*kind).to_string(), count }),
-                qualifier: String::new(),
-            });
-        }
+/// Words that may stand between a count and a weapon without breaking the count ("two Katyusha rockets").
+fn is_count_word(word: &str) -> Option<u32> {
+    match word.to_ascii_lowercase().as_str() {
+        "several" | "dozens" => None,
+        w => super::quantity::parse_number(w),
     }
-    found.sort_by_key(|m| (m.span.start, std::cmp::Reverse(m.span.end)));
+}
+
+/// The count written just before a weapon word ("seven rockets", "18 Katyusha rockets", "a drone"):
+/// (count, start of the count).
+fn count_before(text: &str, at: usize) -> Option<(u32, usize)> {
+    let mut from = at.saturating_sub(40);
+    while from > 0 && !text.is_char_boundary(from) {
+        from -= 1;
+    }
+    let before = text.get(from..at)?;
+    let words: Vec<(usize, &str)> =
+        before.split_whitespace().map(|w| (w.as_ptr() as usize - before.as_ptr() as usize + from, w)).collect();
+    let last = words.last()?;
+    if let Some(n) = is_count_word(last.1) {
+        return Some((n, last.0));
+    }
+    // One adjective-like word may sit between: never a verb or a conjunction.
+    let (pos, word) = words.get(words.len().checked_sub(2)?)?;
+    let between = last.1.to_ascii_lowercase();
+    if ["said", "were", "was", "and", "of", "the", "by"].contains(&between.as_str()) || between.ends_with(',') {
+        return None;
+    }
+    is_count_word(word).map(|n| (n, *pos))
+}
+
+/// Finds weapon mentions in one pass; where two could start at one place the first listed wins.
+pub fn find_weapons(text: &str) -> Vec<Mention> {
     let mut out: Vec<Mention> = Vec::new();
-    for m in found {
-        if out.last().is_some_and(|l: &Mention| l.span.overlaps(m.span)) {
+    for caps in WEAPONS.captures_iter(text) {
+        let Some(whole) = caps.get(0) else { continue };
+        let Some(kind) = (0..LEXICON.len()).find(|i| caps.name(&format!("w{i}")).is_some()).map(|i| LEXICON[i].0)
+        else {
             continue;
-        }
-        out.push(m);
+        };
+        let count = count_before(text, whole.start());
+        let start = count.map(|(_, s)| s).unwrap_or(whole.start());
+        out.push(Mention {
+            span: Span::new(start, whole.end()),
+            kind: MentionKind::Weapon(Weapon { kind: kind.to_string(), count: count.map(|(n, _)| n) }),
+            qualifier: String::new(),
+        });
     }
     out
 }
@@ -98,8 +106,8 @@ mod tests {
         check("18 Katyusha rockets landed", "18 Katyusha rockets => rocket x18");
         check("a drone struck the convoy", "a drone => drone x1");
         check("US air strikes on five sites", "air strikes => airstrike");
-        check("a roadside bomb exploded", "roadside bomb => ied");
-        check("a suicide bomber blew himself up", "suicide bomber => suicide_bomb");
+        check("a roadside bomb exploded", "a roadside bomb => ied x1");
+        check("a suicide bomber blew himself up", "a suicide bomber => suicide_bomb x1");
         check("security forces fired tear gas", "tear gas => tear_gas");
         check("mortar rounds fell near the base", "mortar rounds => mortar");
     }
