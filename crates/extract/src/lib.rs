@@ -136,6 +136,11 @@ impl Extractor {
                 ));
                 continue;
             };
+            if !roles::context_met(&trigger.rule.needs, sentence, &in_sentence, text) {
+                let what = format!("{:?} lacks the context rule {} needs", trigger.span.slice(text), trigger.rule.id);
+                out.diagnostics.push(diag("no_context", what, trigger.span));
+                continue;
+            }
             let cue = roles::modality_cue(text, sentence, trigger.span)
                 .filter(|c| sub_event_type.is_violent() || !roles::PAUSE_CUES.contains(&c.as_str()));
             if let Some(cue) = cue {

@@ -76,6 +76,21 @@ const MODALITY_CUES: &[&str] = &[
     "without",
     "nor",
     "neither",
+    // Contractions fold without their apostrophe.
+    "didnt",
+    "doesnt",
+    "dont",
+    "wont",
+    "cant",
+    "couldnt",
+    "wouldnt",
+    "wasnt",
+    "werent",
+    "isnt",
+    "arent",
+    "hasnt",
+    "havent",
+    "hadnt",
     "t",
     "avoid",
     "prevent",
@@ -151,6 +166,29 @@ pub fn counted_trigger(text: &str, sentence: Span, trigger: Span, mentions: &[&M
                 && trigger.overlaps(m.span)
         }
         _ => false,
+    })
+}
+
+/// Whether a sentence gives a rule the context it needs (any one of `needs`; none needed when empty).
+pub fn context_met(needs: &[crate::rules::Need], sentence: Span, mentions: &[&Mention], text: &str) -> bool {
+    use crate::rules::Need;
+    use sitrep_model::ActorType::*;
+    if needs.is_empty() {
+        return true;
+    }
+    needs.iter().any(|need| match need {
+        Need::ConflictActor => mentions.iter().any(|m| {
+            matches!(&m.kind, MentionKind::Actor(a) if matches!(
+                a.actor_type,
+                StateForces | RebelGroup | PoliticalMilitia | IdentityMilitia | Rioters | Protesters | ExternalForces
+            ))
+        }),
+        Need::Weapon => mentions.iter().any(|m| matches!(m.kind, MentionKind::Weapon(_))),
+        Need::Toll => {
+            let f = figures(text, sentence, mentions);
+            f.killed.is_some() || f.wounded.is_some()
+        }
+        Need::Place => mentions.iter().any(|m| matches!(m.kind, MentionKind::Place(_)) && m.qualifier != "dateline"),
     })
 }
 

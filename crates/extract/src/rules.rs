@@ -12,11 +12,27 @@ pub enum RuleType {
     FromWeapon(Option<SubEventType>),
 }
 
+/// Context a rule's trigger needs in its sentence before it counts ("rally" alone is not a protest).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Need {
+    /// An armed group, a state force, protesters or rioters named in the sentence.
+    ConflictActor,
+    /// A weapon named in the sentence.
+    Weapon,
+    /// A killed or wounded figure in the sentence.
+    Toll,
+    /// A place named in the sentence.
+    Place,
+}
+
 #[derive(Debug, Clone)]
 pub struct Rule {
     pub id: String,
     pub sub_event_type: RuleType,
     pub priority: i32,
+    /// Any one of these must hold; empty means the trigger stands on its own.
+    pub needs: Vec<Need>,
     pub patterns: Vec<Pattern>,
     pub examples: Vec<RuleExample>,
 }
@@ -41,6 +57,8 @@ struct RawRule {
     default: Option<String>,
     #[serde(default)]
     priority: i32,
+    #[serde(default)]
+    needs: Vec<Need>,
     patterns: Vec<String>,
     #[serde(default)]
     examples: Vec<RuleExample>,
@@ -168,7 +186,14 @@ pub fn parse_rules(toml_text: &str) -> Result<Vec<Rule>, ExtractError> {
                 return Err(bad(format!("example expects unknown type {:?}", ex.expect)));
             }
         }
-        rules.push(Rule { id: raw.id, sub_event_type, priority: raw.priority, patterns, examples: raw.examples });
+        rules.push(Rule {
+            id: raw.id,
+            sub_event_type,
+            priority: raw.priority,
+            needs: raw.needs,
+            patterns,
+            examples: raw.examples,
+        });
     }
     Ok(rules)
 }

@@ -11,6 +11,11 @@ use chrono::{DateTime, NaiveDate};
 /// (`Tue, 31 Dec 2019 10:00:00 +0000`), `31 December 2019`, `December 31, 2019`, `Dec. 31, 2019`,
 /// `31st Dec 2019`, optionally after a weekday and followed by a time.
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    // Placeholder dates ("0001-01-01", "9999-12-31") in page metadata are no dates at all.
+    parse_any(s).filter(|d| (1900..=2100).contains(&chrono::Datelike::year(d)))
+}
+
+fn parse_any(s: &str) -> Option<NaiveDate> {
     let s = s.trim();
     if s.is_empty() {
         return None;

@@ -17,6 +17,10 @@ use std::path::{Path, PathBuf};
 /// Streams the items of a JSONL file.
 pub(crate) fn read(path: &Path) -> Box<dyn Iterator<Item = Item> + Send> {
     match File::open(path) {
+        Ok(file) if crate::is_gzip(path) => {
+            let decoder = flate2::read::MultiGzDecoder::new(file);
+            Box::new(Lines::new(BufReader::with_capacity(64 * 1024, decoder), path.to_path_buf()))
+        }
         Ok(file) => Box::new(Lines::new(BufReader::with_capacity(64 * 1024, file), path.to_path_buf())),
         Err(e) => Box::new(std::iter::once(Item::Skipped(Skipped::new(Origin::file(path), IngestError::Io(e))))),
     }

@@ -34,6 +34,11 @@ use std::path::{Path, PathBuf};
 /// The largest file, or JSONL line, that is read; larger ones are skipped as `too_large`.
 pub const MAX_ITEM_BYTES: u64 = 10 * 1024 * 1024;
 
+/// Whether a file is gzip-compressed, by its name (`.gz`); it is then read through a decompressor.
+pub fn is_gzip(path: &Path) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("gz"))
+}
+
 /// How an input file is read, decided by its extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Format {
@@ -46,6 +51,8 @@ impl Format {
     /// `.jsonl`/`.ndjson` → Jsonl, `.html`/`.htm`/`.xhtml` → Html, everything else → Text
     /// (extensions compared ignoring case).
     pub fn of(path: &Path) -> Format {
+        // "page.html.gz" is HTML: the format is that of the name under the compression suffix.
+        let path = if is_gzip(path) { Path::new(path.file_stem().unwrap_or_default()) } else { path };
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
         match ext.as_str() {
             "jsonl" | "ndjson" => Format::Jsonl,
@@ -162,8 +169,14 @@ fn document(file: &InputFile) -> Result<(Fields, String), IngestError> {
         return Err(IngestError::TooLarge { size: file.size });
     }
     let mut bytes = Vec::new();
-    // The file may have grown since it was discovered: never read more than the limit.
-    File::open(&file.path)?.take(MAX_ITEM_BYTES + 1).read_to_end(&mut bytes)?;
+    // The file may have grown since it was discovered: never read more than the limit. A gzip
+    // file is capped on its decompressed bytes, so a small bomb cannot fill memory.
+    let raw = File::open(&file.path)?;
+    if is_gzip(&file.path) {
+        flate2::read::MultiGzDecoder::new(raw).take(MAX_ITEM_BYTES + 1).read_to_end(&mut bytes)?;
+    } else {
+        raw.take(MAX_ITEM_BYTES + 1).read_to_end(&mut bytes)?;
+    }
     let read = bytes.len() as u64;
     if read > MAX_ITEM_BYTES {
         return Err(IngestError::TooLarge { size: read.max(file.size) });
