@@ -30,7 +30,8 @@ pub fn run(out: &mut dyn Write, db: &Path) -> Result<()> {
         "sitrep demo: {} bundled example reports (written for sitrep about real 2019–2024 incidents)",
         DEMO_FILES.len()
     )?;
-    let report = crate::ingest_paths(store.as_mut(), &[dir.path().to_path_buf()], 64)?;
+    let analyzer = sitrep_pipeline::Analyzer::builtin()?;
+    let report = crate::ingest_paths(&analyzer, store.as_mut(), &[dir.path().to_path_buf()], 64)?;
     writeln!(
         out,
         "read {} articles: {} new, {} syndicated copies or repeats; {} event mentions merged into {} events\n",

@@ -2,6 +2,7 @@
 
 mod demo;
 mod export;
+mod gazetteer;
 mod show;
 mod table;
 
@@ -24,6 +25,11 @@ struct Cli {
     /// The ledger: an SQLite file (created if missing).
     #[arg(long, global = true, env = "SITREP_DB", default_value = "sitrep.db")]
     db: String,
+    /// Extra dictionary files: actors (.toml, format of data/actors.toml), places (.tsv, format of
+    /// data/places/curated.tsv) or GeoNames places written by `sitrep gazetteer import`. Repeatable;
+    /// in $SITREP_GAZETTEER separate them with ':'.
+    #[arg(long = "gazetteer", global = true, env = "SITREP_GAZETTEER", value_delimiter = ':')]
+    gazetteer: Vec<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -90,6 +96,47 @@ enum Command {
     },
     /// Row counts of the ledger.
     Stats,
+    /// Extend the dictionaries: convert a GeoNames dump into an extra places file.
+    Gazetteer {
+        #[command(subcommand)]
+        action: GazetteerAction,
+    },
+    /// Measure recognition and extraction on the shared evaluation data (see README, "Evaluation").
+    Eval {
+        /// The data folder (skipped with a message when it is absent).
+        #[arg(long, default_value = "../shared/data")]
+        data: PathBuf,
+        /// Run only this evaluation: geocode, aliases, case, wikievents, muc4, ucdp_tolls (repeatable).
+        #[arg(long)]
+        only: Vec<String>,
+        #[arg(long, value_enum, default_value_t = EvalFormat::Table)]
+        format: EvalFormat,
+        /// Compare headline scores with a baseline written by `--format json`; exit 1 if any drops by more than 0.05.
+        #[arg(long)]
+        check: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum GazetteerAction {
+    /// Convert GeoNames' allCountries.txt / cities500.txt (plain or .gz) into a places file for
+    /// `--gazetteer`, for village-level coverage. Only populated places (feature class P) are kept.
+    Import {
+        /// The GeoNames dump (tab-separated, 19 columns).
+        geonames: PathBuf,
+        /// GeoNames' admin1CodesASCII.txt, to give each place its province name.
+        #[arg(long)]
+        admin1: Option<PathBuf>,
+        /// Keep places with at least this many people.
+        #[arg(long, default_value_t = 0)]
+        min_population: u64,
+        /// Keep only these countries (ISO 3166-1 alpha-2, comma-separated).
+        #[arg(long, value_delimiter = ',')]
+        countries: Vec<String>,
+        /// Where to write the places file.
+        #[arg(long, short)]
+        out: PathBuf,
+    },
 }
 
 #[derive(clap::Args, Default)]
@@ -150,6 +197,12 @@ enum AnalyzeFormat {
     Pretty,
 }
 
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+enum EvalFormat {
+    Table,
+    Json,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
@@ -177,7 +230,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Ingest { paths, batch_size, json } => {
             let mut store = open_store(&cli.db)?;
-            let report = ingest_paths(store.as_mut(), &paths, batch_size)?;
+            let analyzer = gazetteer::analyzer(&cli.gazetteer)?;
+            let report = ingest_paths(&analyzer, store.as_mut(), &paths, batch_size)?;
             if json {
                 writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;
             } else {
@@ -227,7 +281,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
         }
         Command::Analyze { file, published, format } => {
-            show::analyze(&mut out, file.as_deref(), published, format == AnalyzeFormat::Pretty)?;
+            let analyzer = gazetteer::analyzer(&cli.gazetteer)?;
+            show::analyze(&analyzer, &mut out, file.as_deref(), published, format == AnalyzeFormat::Pretty)?;
         }
         Command::Demo { out: db_path } => {
             demo::run(&mut out, &db_path)?;
@@ -245,6 +300,35 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 )?;
             }
         }
+        Command::Eval { data, only, format, check } => {
+            let args = sitrep_eval::Args { data, only, json: format == EvalFormat::Json, check };
+            let verdict = sitrep_eval::command(&args, &mut out)?;
+            out.flush()?;
+            return Ok(match verdict {
+                sitrep_eval::Verdict::Passed => ExitCode::SUCCESS,
+                sitrep_eval::Verdict::Regressed => ExitCode::FAILURE,
+            });
+        }
+        Command::Gazetteer {
+            action: GazetteerAction::Import { geonames, admin1, min_population, countries, out: path },
+        } => {
+            let filter = sitrep_gazetteer::import::ImportFilter { min_population, countries };
+            let summary = gazetteer::import(&geonames, admin1.as_deref(), &filter, &path)?;
+            writeln!(
+                out,
+                "read {} lines, wrote {} places to {}; use it with --gazetteer {}",
+                summary.read,
+                summary.written,
+                path.display(),
+                path.display()
+            )?;
+            if !summary.bad.is_empty() {
+                writeln!(out, "skipped malformed lines (first {}):", summary.bad.len())?;
+                for b in &summary.bad {
+                    writeln!(out, "  {b}")?;
+                }
+            }
+        }
         Command::Stats => {
             let store = open_store(&cli.db)?;
             let c = store.counts()?;
@@ -260,8 +344,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
 }
 
 /// Ingests paths with a progress bar on standard error.
-pub(crate) fn ingest_paths(store: &mut dyn Store, paths: &[PathBuf], batch_size: usize) -> Result<IngestReport> {
-    let analyzer = Analyzer::builtin()?;
+pub(crate) fn ingest_paths(
+    analyzer: &Analyzer,
+    store: &mut dyn Store,
+    paths: &[PathBuf],
+    batch_size: usize,
+) -> Result<IngestReport> {
     let (files, missing) = sitrep_ingest::discover(paths);
     let total: u64 = files.iter().map(|f| f.size).sum();
     let bar = indicatif::ProgressBar::new(total);
@@ -273,8 +361,7 @@ pub(crate) fn ingest_paths(store: &mut dyn Store, paths: &[PathBuf], batch_size:
         bar.set_position(p.bytes_done);
         bar.set_message(format!("{} files, {} articles", p.files_done, p.articles_read));
     };
-    let mut report =
-        sitrep_pipeline::ingest(&analyzer, store, &files, &IngestOptions { batch_size }, &mut on_progress)?;
+    let mut report = sitrep_pipeline::ingest(analyzer, store, &files, &IngestOptions { batch_size }, &mut on_progress)?;
     bar.finish_and_clear();
     for s in missing {
         report.skip(s.code, &s.origin.to_string(), &s.message);

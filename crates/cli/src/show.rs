@@ -164,8 +164,13 @@ pub fn event(out: &mut dyn Write, e: &Event, store: &dyn Store) -> Result<()> {
 }
 
 /// Runs the pure stages on one input and prints the mentions and event mentions found.
-pub fn analyze(out: &mut dyn Write, file: Option<&Path>, published: Option<NaiveDate>, pretty: bool) -> Result<()> {
-    let analyzer = Analyzer::builtin()?;
+pub fn analyze(
+    analyzer: &Analyzer,
+    out: &mut dyn Write,
+    file: Option<&Path>,
+    published: Option<NaiveDate>,
+    pretty: bool,
+) -> Result<()> {
     let tmp;
     let path = match file {
         Some(p) if p != Path::new("-") => p.to_path_buf(),

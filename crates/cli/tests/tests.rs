@@ -383,3 +383,45 @@ fn analyze_prints_mentions_with_offsets_into_the_text() {
     assert_eq!(find("weapon")["count"], 7);
     assert_eq!(find("event")["sub_event_type"], "Shelling/artillery/missile attack");
 }
+
+#[test]
+fn geonames_dump_import_extends_the_gazetteer() {
+    let dir = tempfile::tempdir().unwrap();
+    // Two lines in the GeoNames dump layout, made up for the test, plus one malformed line.
+    let dump = dir.path().join("dump.txt");
+    std::fs::write(
+        &dump,
+        "900001\tTall Sibat\tTall Sibat\tTell Sibat\t36.50000\t40.10000\tP\tPPL\tSY\t\t08\t\t\t\t350\t\t310\tAsia/Damascus\t2024-01-01\n\
+         900002\tJabal Test\tJabal Test\t\t36.0\t40.0\tT\tMT\tSY\t\t08\t\t\t\t0\t\t900\tAsia/Damascus\t2024-01-01\n\
+         broken line\n",
+    )
+    .unwrap();
+    let admin1 = dir.path().join("admin1.txt");
+    std::fs::write(&admin1, "SY.08\tAl-Hasakah\tAl-Hasakah\t163841\n").unwrap();
+    let places = dir.path().join("villages.tsv");
+    let db = dir.path().join("unused.db");
+    let out = ok(&sitrep(
+        &db,
+        &[
+            "gazetteer",
+            "import",
+            dump.to_str().unwrap(),
+            "--admin1",
+            admin1.to_str().unwrap(),
+            "--out",
+            places.to_str().unwrap(),
+        ],
+    ));
+    assert!(out.contains("wrote 1 places"), "{out}");
+    assert!(out.contains("dump.txt:3"), "the malformed line is named: {out}");
+    let text = dir.path().join("a.txt");
+    std::fs::write(&text, "Shelling hit Tell Sibat on Monday, killing two civilians.").unwrap();
+    let analyze = |extra: &[&str]| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_sitrep"));
+        cmd.args(extra).args(["analyze", "--format", "jsonl", "--published", "2019-05-07"]).arg(&text);
+        ok(&cmd.output().unwrap())
+    };
+    assert!(!analyze(&[]).contains("Tall Sibat"));
+    let with = analyze(&["--gazetteer", places.to_str().unwrap()]);
+    assert!(with.contains("\"name\":\"Tall Sibat\"") && with.contains("Al-Hasakah"), "{with}");
+}

@@ -19,6 +19,7 @@
 
 mod actors;
 mod error;
+pub mod import;
 mod index;
 mod keys;
 mod places;
@@ -139,6 +140,26 @@ impl Gazetteer {
         let rebuilt = Gazetteer::assemble(self.actors.clone(), records, self.stoplist.clone(), self.blocklist.clone())?;
         *self = rebuilt;
         Ok(())
+    }
+
+    /// Adds places from the contents of a file in the format of `data/places/geonames.tsv` (as
+    /// written by `sitrep gazetteer import`). Places whose GeoNames id is already known are
+    /// skipped; returns how many were added. On error the gazetteer is unchanged.
+    pub fn load_extra_geonames(&mut self, content: &str) -> Result<usize, GazetteerError> {
+        let known: std::collections::HashSet<&str> = self.places.iter().map(|p| p.id.as_str()).collect();
+        let extra: Vec<PlaceRecord> = places::parse_geonames("extra places", content)?
+            .into_iter()
+            .filter(|r| !known.contains(r.entry.id.as_str()))
+            .collect();
+        let added = extra.len();
+        if added == 0 {
+            return Ok(0);
+        }
+        let mut records = self.records();
+        records.extend(extra);
+        let rebuilt = Gazetteer::assemble(self.actors.clone(), records, self.stoplist.clone(), self.blocklist.clone())?;
+        *self = rebuilt;
+        Ok(added)
     }
 
     fn records(&self) -> Vec<PlaceRecord> {

@@ -9,8 +9,14 @@ use sitrep_recognise::{Context, Recogniser};
 
 /// The loaded dictionaries and rules: build once, use for every article.
 pub struct Analyzer {
-    gazetteer: &'static Gazetteer,
+    gazetteer: Dictionaries,
     extractor: &'static Extractor,
+}
+
+/// The built-in gazetteer, shared by the process, or one extended with the user's files.
+enum Dictionaries {
+    Builtin(&'static Gazetteer),
+    Extended(Box<Gazetteer>),
 }
 
 /// An article cleaned and identified, ready for analysis.
@@ -28,11 +34,38 @@ impl Analyzer {
     pub fn builtin() -> Result<Analyzer, PipelineError> {
         let gazetteer = Gazetteer::builtin().map_err(|e| PipelineError::Gazetteer(e.to_string()))?;
         let extractor = Extractor::builtin().map_err(|e| PipelineError::Rules(e.to_string()))?;
-        Ok(Analyzer { gazetteer, extractor })
+        Ok(Analyzer { gazetteer: Dictionaries::Builtin(gazetteer), extractor })
     }
 
-    pub fn gazetteer(&self) -> &'static Gazetteer {
-        self.gazetteer
+    /// The built-in dictionaries extended with the user's files, given as (name, contents): a
+    /// `.toml` file adds actors (format of `data/actors.toml`), a TSV whose column line names
+    /// `geonameid` adds GeoNames places (as `sitrep gazetteer import` writes them), any other TSV
+    /// adds curated places (format of `data/places/curated.tsv`).
+    pub fn with_extras(files: &[(String, String)]) -> Result<Analyzer, PipelineError> {
+        let base = Analyzer::builtin()?;
+        if files.is_empty() {
+            return Ok(base);
+        }
+        let mut gazetteer = Gazetteer::from_sources(&sitrep_gazetteer::Sources::builtin())
+            .map_err(|e| PipelineError::Gazetteer(e.to_string()))?;
+        for (name, content) in files {
+            let result = if name.ends_with(".toml") {
+                gazetteer.load_extra_actors(content).map(|_| ())
+            } else if content.lines().take(5).any(|l| l.starts_with('#') && l.contains("geonameid")) {
+                gazetteer.load_extra_geonames(content).map(|_| ())
+            } else {
+                gazetteer.load_extra_places(content)
+            };
+            result.map_err(|e| PipelineError::Gazetteer(format!("{name}: {e}")))?;
+        }
+        Ok(Analyzer { gazetteer: Dictionaries::Extended(Box::new(gazetteer)), extractor: base.extractor })
+    }
+
+    pub fn gazetteer(&self) -> &Gazetteer {
+        match &self.gazetteer {
+            Dictionaries::Builtin(g) => g,
+            Dictionaries::Extended(g) => g,
+        }
     }
 
     /// Cleans and identifies a raw article. `None` when nothing but boilerplate is left.
@@ -67,7 +100,7 @@ impl Analyzer {
     pub fn analyze(&self, prepared: &Prepared) -> ArticleAnalysis {
         let article = &prepared.article;
         let sentences = sitrep_text::sentences(&article.text, &prepared.regions);
-        let recogniser = Recogniser::new(self.gazetteer);
+        let recogniser = Recogniser::new(self.gazetteer());
         let ctx = Context { published: article.published, title: article.title.as_deref() };
         let mentions = recogniser.recognise(&article.text, &prepared.regions, &ctx);
         let out =
