@@ -52,23 +52,7 @@ fn weekday(s: &str) -> Option<Weekday> {
 }
 
 pub(crate) fn small_number(s: &str) -> Option<i64> {
-    if let Ok(n) = s.parse::<i64>() {
-        return Some(n);
-    }
-    let n = match s.to_ascii_lowercase().as_str() {
-        "a" | "an" | "one" => 1,
-        "two" => 2,
-        "three" => 3,
-        "four" => 4,
-        "five" => 5,
-        "six" => 6,
-        "seven" => 7,
-        "eight" => 8,
-        "nine" => 9,
-        "ten" => 10,
-        _ => return None,
-    };
-    Some(n)
+    super::quantity::parse_number(s).map(i64::from)
 }
 
 static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
