@@ -31,7 +31,7 @@ pub fn run(out: &mut dyn Write, db: &Path) -> Result<()> {
         DEMO_FILES.len()
     )?;
     let analyzer = sitrep_pipeline::Analyzer::builtin()?;
-    let report = crate::ingest_paths(&analyzer, store.as_mut(), &[dir.path().to_path_buf()], 64)?;
+    let report = crate::ingest_paths(&analyzer, store.as_mut(), &[dir.path().to_path_buf()], 256)?;
     writeln!(
         out,
         "read {} articles: {} new, {} syndicated copies or repeats; {} event mentions merged into {} events\n",

@@ -42,7 +42,7 @@ enum Command {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
         /// New articles per transaction.
-        #[arg(long, default_value_t = 64)]
+        #[arg(long, default_value_t = 256)]
         batch_size: usize,
         /// Print the summary as JSON.
         #[arg(long)]
