@@ -30,7 +30,7 @@ pub enum PipelineError {
 /// How ingest proceeds.
 #[derive(Debug, Clone)]
 pub struct IngestOptions {
-        /// New articles per transaction. Each batch re-merges the date windows it touches, so larger
+    /// New articles per transaction. Each batch re-merges the date windows it touches, so larger
     /// batches re-merge less often (4,000 copies of 26 reports: 64 → 39.8 s, 256 → 7.9 s, 1,024 →
     /// 3.7 s on this machine) at the cost of more work redone after a kill.
     pub batch_size: usize,
