@@ -72,8 +72,14 @@ impl Extractor {
         &self.rules
     }
 
-    /// The best trigger in one sentence, if any rule fires.
-    fn trigger<'r>(&'r self, text: &str, sentence: Span) -> Option<Trigger<'r>> {
+    /// The best trigger in one sentence whose rule has the context it needs, if any rule fires;
+    /// otherwise the best trigger that lacked its context (for the diagnostic).
+    fn trigger<'r>(
+        &'r self,
+        text: &str,
+        sentence: Span,
+        in_sentence: &[&Mention],
+    ) -> (Option<Trigger<'r>>, Option<Trigger<'r>>) {
         let sentence_text = sentence.slice(text);
         let folded = sitrep_text::Folded::new(sentence_text);
         let mut offsets = Vec::new();
@@ -84,24 +90,31 @@ impl Extractor {
             words.push(w);
             pos += w.len() + 1;
         }
-        let mut best: Option<(i32, usize, Trigger<'r>)> = None;
+        // Each rule's earliest trigger; rules are then tried by priority, earliest trigger first.
+        let mut candidates: Vec<Trigger<'r>> = Vec::new();
         for rule in &self.rules {
-            for pattern in &rule.patterns {
-                let Some((a, b)) = pattern.find(&words) else {
-                    continue;
-                };
-                let local = folded.to_original(offsets[a].0, offsets[b].1);
-                let span = Span::new(sentence.start + local.start, sentence.start + local.end);
-                let better = match &best {
-                    None => true,
-                    Some((p, start, _)) => rule.priority > *p || (rule.priority == *p && span.start < *start),
-                };
-                if better {
-                    best = Some((rule.priority, span.start, Trigger { rule, span }));
-                }
+            let found = rule.patterns.iter().filter_map(|p| p.find(&words)).min_by_key(|(a, _)| offsets[*a].0);
+            let Some((a, b)) = found else {
+                continue;
+            };
+            if rule.unless.iter().any(|p| p.find(&words).is_some()) {
+                continue;
+            }
+            let local = folded.to_original(offsets[a].0, offsets[b].1);
+            let span = Span::new(sentence.start + local.start, sentence.start + local.end);
+            candidates.push(Trigger { rule, span });
+        }
+        candidates.sort_by_key(|t| (std::cmp::Reverse(t.rule.priority), t.span.start));
+        let mut unmet = None;
+        for t in candidates {
+            if roles::context_met(&t.rule.needs, sentence, in_sentence, text) {
+                return (Some(t), unmet);
+            }
+            if unmet.is_none() {
+                unmet = Some(t);
             }
         }
-        best.map(|(_, _, t)| t)
+        (None, unmet)
     }
 
     /// Extracts event mentions from one article.
@@ -121,7 +134,12 @@ impl Extractor {
             let in_sentence: Vec<&Mention> = input.mentions.iter().filter(|m| sentence.contains(m.span)).collect();
             let attr_here: Vec<&attribution::Found> =
                 attributions.iter().filter(|a| a.mention.sentence == sentence).collect();
-            let Some(trigger) = self.trigger(text, sentence) else {
+            let (found, unmet) = self.trigger(text, sentence, &in_sentence);
+            let Some(trigger) = found else {
+                if let Some(t) = unmet {
+                    let what = format!("{:?} lacks the context rule {} needs", t.span.slice(text), t.rule.id);
+                    out.diagnostics.push(diag("no_context", what, t.span));
+                }
                 let figures = roles::figures(text, sentence, &in_sentence);
                 if figures.killed.is_some() || figures.wounded.is_some() {
                     pending_figures.push((si, figures));
@@ -136,11 +154,17 @@ impl Extractor {
                 ));
                 continue;
             };
-            if !roles::context_met(&trigger.rule.needs, sentence, &in_sentence, text) {
-                let what = format!("{:?} lacks the context rule {} needs", trigger.span.slice(text), trigger.rule.id);
-                out.diagnostics.push(diag("no_context", what, trigger.span));
-                continue;
-            }
+            // Who takes the territory decides between ACLED's two territorial sub-event types.
+            let sub_event_type = match sub_event_type {
+                SubEventType::GovernmentRegainsTerritory | SubEventType::NonStateActorOvertakesTerritory => {
+                    match roles::territory_taker_is_state(text, sentence, trigger.span) {
+                        Some(true) => SubEventType::GovernmentRegainsTerritory,
+                        Some(false) => SubEventType::NonStateActorOvertakesTerritory,
+                        None => sub_event_type,
+                    }
+                }
+                other => other,
+            };
             let cue = roles::modality_cue(text, sentence, trigger.span)
                 .filter(|c| sub_event_type.is_violent() || !roles::PAUSE_CUES.contains(&c.as_str()));
             if let Some(cue) = cue {

@@ -67,6 +67,10 @@ const MODALITY_CUES: &[&str] = &[
     "called",
     "seek",
     "seeking",
+    "sought",
+    "trying",
+    "tried",
+    "bid",
     "aim",
     "aims",
     "ready",
@@ -122,7 +126,13 @@ pub fn modality_cue(text: &str, sentence: Span, trigger: Span) -> Option<String>
     let before = text.get(sentence.start..trigger.start).unwrap_or("");
     // Only the clause the trigger is in: after the last comma, semicolon, colon or dash.
     let clause = before.rsplit([',', ';', ':', '—', '–', '(']).next().unwrap_or(before);
-    let folded = sitrep_text::fold(clause);
+    // "without a fight" tells how something happened, not that it did not.
+    let unopposed = |s: String| {
+        ["without a fight", "without fighting", "without any resistance", "without resistance", "without a shot"]
+            .iter()
+            .fold(s, |s, p| s.replace(p, "unopposed"))
+    };
+    let folded = unopposed(sitrep_text::fold(clause));
     let mut window: Vec<&str> = Vec::new();
     for w in folded.split(' ').rev().filter(|w| !w.is_empty()) {
         if CLAUSE_BREAKS.contains(&w) || window.len() >= 6 {
@@ -130,7 +140,7 @@ pub fn modality_cue(text: &str, sentence: Span, trigger: Span) -> Option<String>
         }
         window.push(w);
     }
-    let inside = sitrep_text::fold(trigger.slice(text));
+    let inside = unopposed(sitrep_text::fold(trigger.slice(text)));
     // A modal right after the trigger ("further strikes could follow") counts too.
     let after = sitrep_text::fold(text.get(trigger.end..sentence.end).unwrap_or(""));
     let next_modal =
@@ -155,8 +165,19 @@ pub fn separate_cue(text: &str, sentence: Span, trigger: Span) -> bool {
 /// many events rather than telling one.
 pub fn counted_trigger(text: &str, sentence: Span, trigger: Span, mentions: &[&Mention]) -> bool {
     let before = sitrep_text::fold(text.get(sentence.start..trigger.start).unwrap_or(""));
-    let last: Vec<&str> = before.split(' ').rev().take(3).collect();
-    if last.iter().any(|w| matches!(*w, "dozens" | "scores" | "hundreds" | "several")) {
+    let last: Vec<&str> = before.split(' ').rev().filter(|w| !w.is_empty()).take(3).collect();
+    let many = |w: &str| matches!(w, "dozens" | "scores" | "hundreds" | "several");
+    // The word counts the trigger ("several attacks", "dozens of rockets", "several deadly attacks"),
+    // not the people doing it ("hundreds of teachers staged a protest", "hundreds surrendered").
+    let first_word = sitrep_text::fold(trigger.slice(text));
+    let verb = first_word.split(' ').next().is_some_and(|w| w.ends_with("ed"));
+    let counts = match last.as_slice() {
+        [w, ..] if many(w) => true,
+        ["of", w, ..] if many(w) => true,
+        [_, w, ..] if many(w) => true,
+        _ => false,
+    };
+    if counts && !verb {
         return true;
     }
     mentions.iter().any(|m| match &m.kind {
@@ -189,6 +210,11 @@ pub fn context_met(needs: &[crate::rules::Need], sentence: Span, mentions: &[&Me
             f.killed.is_some() || f.wounded.is_some()
         }
         Need::Place => mentions.iter().any(|m| matches!(m.kind, MentionKind::Place(_)) && m.qualifier != "dateline"),
+        Need::Words(pattern) => {
+            let folded = sitrep_text::fold(sentence.slice(text));
+            let words: Vec<&str> = folded.split(' ').collect();
+            pattern.find(&words).is_some()
+        }
     })
 }
 
@@ -540,4 +566,111 @@ pub fn figures(text: &str, sentence: Span, mentions: &[&Mention]) -> Figures {
         }
     }
     out
+}
+
+/// Who takes territory in a territorial trigger: `Some(true)` for state forces ("troops retook"),
+/// `Some(false)` for a non-state group ("rebels seized", "was captured by militants"), `None` when
+/// the sentence does not say. The agent named by "by" after the trigger wins, then the group word
+/// nearest before the trigger in its clause.
+pub fn territory_taker_is_state(text: &str, sentence: Span, trigger: Span) -> Option<bool> {
+    const STATE: &[&str] = &[
+        "army",
+        "armies",
+        "troops",
+        "soldiers",
+        "military",
+        "government",
+        "police",
+        "security",
+        "forces",
+        "regime",
+        "gendarmes",
+        "marines",
+        "paratroopers",
+        "commandos",
+        "loyalist",
+        "loyalists",
+        "afghan",
+        "peshmerga",
+    ];
+    const NON_STATE: &[&str] = &[
+        "militants",
+        "militant",
+        "rebels",
+        "rebel",
+        "insurgents",
+        "insurgent",
+        "jihadists",
+        "jihadist",
+        "terrorists",
+        "extremists",
+        "islamists",
+        "islamist",
+        "taliban",
+        "houthi",
+        "houthis",
+        "shabaab",
+        "boko",
+        "isis",
+        "isil",
+        "daesh",
+        "qaeda",
+        "maoists",
+        "maoist",
+        "separatists",
+        "separatist",
+        "militia",
+        "militias",
+        "militiamen",
+        "bandits",
+        "gunmen",
+        "jihadi",
+        "opposition",
+        "tribal",
+        "tribesmen",
+        "fighters",
+        "hts",
+        "m23",
+        "nusra",
+        "janjaweed",
+        "rsf",
+        "tplf",
+        "mujahideen",
+    ];
+    let classify = |words: &[&str], i: usize| -> Option<bool> {
+        let w = words[i];
+        // "rebel forces", "militia fighters", "Taliban troops": the qualifier decides.
+        if matches!(w, "forces" | "troops" | "fighters" | "soldiers") {
+            if let Some(prev) = i.checked_sub(1).map(|j| words[j]) {
+                if NON_STATE.contains(&prev) {
+                    return Some(false);
+                }
+                if matches!(prev, "government" | "state" | "army" | "security" | "regime" | "loyalist") {
+                    return Some(true);
+                }
+            }
+        }
+        if NON_STATE.contains(&w) && w != "fighters" {
+            return Some(false);
+        }
+        if STATE.contains(&w) {
+            return Some(true);
+        }
+        if w == "fighters" {
+            return Some(false);
+        }
+        None
+    };
+    let after = sitrep_text::fold(text.get(trigger.end..sentence.end).unwrap_or(""));
+    let after: Vec<&str> = after.split(' ').filter(|w| !w.is_empty()).take(8).collect();
+    if let Some(by) = after.iter().take(4).position(|w| *w == "by") {
+        let rest = &after[by + 1..];
+        if let Some(found) = (0..rest.len()).find_map(|i| classify(rest, i)) {
+            return Some(found);
+        }
+    }
+    let start = clause_start(text, sentence, trigger);
+    let before = sitrep_text::fold(text.get(start..trigger.start).unwrap_or(""));
+    let words: Vec<&str> = before.split(' ').filter(|w| !w.is_empty()).collect();
+    (0..words.len()).rev().find_map(|i| classify(&words, i))
 }

@@ -13,8 +13,7 @@ pub enum RuleType {
 }
 
 /// Context a rule's trigger needs in its sentence before it counts ("rally" alone is not a protest).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Need {
     /// An armed group, a state force, protesters or rioters named in the sentence.
     ConflictActor,
@@ -24,6 +23,21 @@ pub enum Need {
     Toll,
     /// A place named in the sentence.
     Place,
+    /// Words of the sentence matching a pattern ("police|troops|soldiers"): for actors the
+    /// dictionary does not name.
+    Words(Pattern),
+}
+
+impl Need {
+    fn parse(s: &str) -> Result<Need, String> {
+        Ok(match s {
+            "conflict_actor" => Need::ConflictActor,
+            "weapon" => Need::Weapon,
+            "toll" => Need::Toll,
+            "place" => Need::Place,
+            _ => Need::Words(Pattern::parse(s)?),
+        })
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -33,6 +47,8 @@ pub struct Rule {
     pub priority: i32,
     /// Any one of these must hold; empty means the trigger stands on its own.
     pub needs: Vec<Need>,
+    /// Word patterns that, matched anywhere in the sentence, keep the rule from firing.
+    pub unless: Vec<Pattern>,
     pub patterns: Vec<Pattern>,
     pub examples: Vec<RuleExample>,
 }
@@ -58,7 +74,9 @@ struct RawRule {
     #[serde(default)]
     priority: i32,
     #[serde(default)]
-    needs: Vec<Need>,
+    needs: Vec<String>,
+    #[serde(default)]
+    unless: Vec<String>,
     patterns: Vec<String>,
     #[serde(default)]
     examples: Vec<RuleExample>,
@@ -176,10 +194,17 @@ pub fn parse_rules(toml_text: &str) -> Result<Vec<Rule>, ExtractError> {
         } else {
             RuleType::Fixed(parse_type(&raw.sub_event_type)?)
         };
-        let patterns = raw
-            .patterns
+        let compile = |list: &[String]| {
+            list.iter()
+                .map(|p| Pattern::parse(p).map_err(|e| bad(format!("pattern {p:?}: {e}"))))
+                .collect::<Result<Vec<_>, _>>()
+        };
+        let patterns = compile(&raw.patterns)?;
+        let unless = compile(&raw.unless)?;
+        let needs = raw
+            .needs
             .iter()
-            .map(|p| Pattern::parse(p).map_err(|e| bad(format!("pattern {p:?}: {e}"))))
+            .map(|n| Need::parse(n).map_err(|e| bad(format!("needs {n:?}: {e}"))))
             .collect::<Result<Vec<_>, _>>()?;
         for ex in &raw.examples {
             if ex.expect != "none" && SubEventType::parse(&ex.expect).is_none() {
@@ -190,7 +215,8 @@ pub fn parse_rules(toml_text: &str) -> Result<Vec<Rule>, ExtractError> {
             id: raw.id,
             sub_event_type,
             priority: raw.priority,
-            needs: raw.needs,
+            needs,
+            unless,
             patterns,
             examples: raw.examples,
         });
