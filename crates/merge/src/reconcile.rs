@@ -116,11 +116,15 @@ pub fn event(id: String, sources: &[&SourcedMention]) -> Event {
     let mut attributions: Vec<Attribution> = Vec::new();
     for s in sources {
         for a in &s.mention.attributions {
-            let dup = attributions.iter().any(|x| {
-                x.actor.id == a.actor.id
-                    && x.stance == a.stance
-                    && x.by.as_ref().map(|b| &b.id) == a.by.as_ref().map(|b| &b.id)
-            });
+            // One statement per (actor, stance, accuser); a report that names no accuser adds
+            // nothing to one that does, and is replaced by it.
+            let same = |x: &Attribution| x.actor.id == a.actor.id && x.stance == a.stance;
+            let by = a.by.as_ref().map(|b| &b.id);
+            if let Some(x) = attributions.iter_mut().find(|x| same(x) && x.by.is_none() && by.is_some()) {
+                x.by = a.by.clone();
+                continue;
+            }
+            let dup = attributions.iter().any(|x| same(x) && (by.is_none() || x.by.as_ref().map(|b| &b.id) == by));
             if !dup {
                 attributions.push(Attribution {
                     actor: a.actor.clone(),

@@ -167,3 +167,24 @@ fn unknown_tolls_stay_null() {
     let e = &out.changed[0];
     assert_eq!((e.fatalities.low, e.fatalities.best, e.fatalities.high), (None, None, None));
 }
+
+#[test]
+fn a_blame_without_accuser_folds_into_the_same_blame_with_one() {
+    use sitrep_model::{AttributionMention, Stance};
+    let k1 = place("cur:k1", 35.51, 44.28);
+    let blame = |by: Option<ActorRef>| AttributionMention {
+        actor: actor("kh"),
+        stance: Stance::Blamed,
+        by,
+        span: Span::new(0, 1),
+        sentence: Span::new(0, 10),
+    };
+    let mut a = m("a", "m1", ROCKETS, "2019-12-27", Some(k1.clone()), None);
+    let mut b = m("b", "m2", ROCKETS, "2019-12-27", Some(k1), None);
+    a.mention.attributions.push(blame(None));
+    b.mention.attributions.push(blame(Some(actor("united-states"))));
+    let out = merge(vec![(a, None), (b, None)]);
+    let e = &out.changed[0];
+    assert_eq!(e.attributions.len(), 1, "{:?}", e.attributions);
+    assert_eq!(e.attributions[0].by.as_ref().map(|b| b.id.as_str()), Some("united-states"));
+}
