@@ -217,7 +217,7 @@ impl Extractor {
             };
             let place = roles::place(text, sentence, trigger.span, &in_sentence, &context_sentences, input.mentions);
             let weapon = roles::weapon(sentence, trigger.span, &in_sentence);
-            let figures = roles::figures(text, sentence, &in_sentence);
+            let figures = roles::figures(text, sentence, &roles::own_counts(text, trigger.span, &in_sentence));
             let had_own_time = own_time.is_some();
             let time = own_time
                 .or_else(|| {
@@ -356,7 +356,10 @@ fn absorb(into: &mut EventMention, from: EventMention) {
     }
     match (&into.place, from.place) {
         (None, Some(p)) => into.place = Some(p),
-        (Some(old), Some(p)) if old.value.country == p.value.country && rank(&p.value) < rank(&old.value) => {
+        // Only a province or country is refined: a town or site already named stays.
+        (Some(old), Some(p))
+            if old.value.country == p.value.country && rank(&old.value) >= 3 && rank(&p.value) < rank(&old.value) =>
+        {
             into.place = Some(p)
         }
         _ => {}

@@ -180,6 +180,18 @@ pub fn counted_trigger(text: &str, sentence: Span, trigger: Span, mentions: &[&M
     if counts && !verb {
         return true;
     }
+    // "weeks of protests", "months of attacks": a period's worth; "the 11th attack since October",
+    // "the latest in a string of attacks": a place in a series, told for its count.
+    let recent: Vec<&str> = before.split(' ').rev().filter(|w| !w.is_empty()).take(5).collect();
+    let period = recent.windows(2).any(|w| w[0] == "of" && matches!(w[1], "days" | "weeks" | "months" | "years"));
+    let ordinal = last.first().is_some_and(|w| {
+        w.len() > 2
+            && w.chars().next().is_some_and(|c| c.is_ascii_digit())
+            && (w.ends_with("th") || w.ends_with("st") || w.ends_with("nd") || w.ends_with("rd"))
+    });
+    if period || ordinal {
+        return true;
+    }
     mentions.iter().any(|m| match &m.kind {
         MentionKind::Quantity(q) => {
             q.unit.as_deref().is_some_and(|u| matches!(u, "attacks" | "strikes"))
@@ -221,6 +233,11 @@ pub fn context_met(needs: &[crate::rules::Need], sentence: Span, mentions: &[&Me
 /// Time qualifiers that set context rather than date the event itself.
 const CONTEXT_TIME: &[&str] = &["since", "until", "by", "before", "after", "from"];
 
+fn in_parentheses(text: &str, span: Span, sentence: Span) -> bool {
+    let before = text.get(sentence.start..span.start).unwrap_or("");
+    before.matches('(').count() > before.matches(')').count()
+}
+
 /// "officials said on Monday", "Iran on Wednesday rejected": the date of a statement, not of the event.
 fn is_report_time(text: &str, span: Span, sentence: Span) -> bool {
     const REPORTING: &[&str] = &[
@@ -249,11 +266,17 @@ fn is_report_time(text: &str, span: Span, sentence: Span) -> bool {
         "issued",
         "statement",
     ];
-    let before = sitrep_text::fold(text.get(sentence.start..span.start).unwrap_or(""));
-    let after = sitrep_text::fold(text.get(span.end..sentence.end).unwrap_or(""));
+    let raw_before = text.get(sentence.start..span.start).unwrap_or("");
+    let raw_after = text.get(span.end..sentence.end).unwrap_or("");
+    let before = sitrep_text::fold(raw_before);
+    let after = sitrep_text::fold(raw_after);
     let prev: Vec<&str> = before.split(' ').rev().take(2).collect();
     let next = after.split(' ').next().unwrap_or("");
-    prev.iter().any(|w| REPORTING.contains(w)) || REPORTING.contains(&next)
+    // Only a verb that follows the date at once dates the statement ("Iran on Monday denied");
+    // after a comma it belongs to the sentence's subject ("... at the weekend, announced ...").
+    let next_counts = !raw_after.trim_start().starts_with([',', ';', ')']);
+    let prev_counts = !raw_before.trim_end().ends_with([',', ';', '(']);
+    (prev_counts && prev.iter().any(|w| REPORTING.contains(w))) || (next_counts && REPORTING.contains(&next))
 }
 
 /// The resolved time mention in `sentence` nearest to the trigger.
@@ -265,7 +288,8 @@ pub fn time_in(_text: &str, sentence: Span, trigger: Span, mentions: &[&Mention]
             _ => None,
         })
         .filter(|(m, _)| !is_report_time(_text, m.span, sentence))
-        .min_by_key(|(m, _)| distance(m.span, trigger))
+        // A time in parentheses is usually a conversion ("1:30 a.m. local time (2230 GMT on Tuesday)").
+        .min_by_key(|(m, _)| (in_parentheses(_text, m.span, sentence), distance(m.span, trigger)))
         .map(|(m, r)| Evidence { value: r, span: m.span, sentence })
 }
 
@@ -341,6 +365,17 @@ pub fn actors(text: &str, sentence: Span, trigger: Span, mentions: &[&Mention], 
     (agent.map(ev), target.map(ev), assoc)
 }
 
+/// Where the trigger's clause ends: at a semicolon or dash, or at a comma that opens an
+/// attribution or a consequence (", officials said", ", drawing condemnation", ", as ...").
+fn clause_end(text: &str, sentence: Span, trigger: Span) -> usize {
+    static END: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)[;—–]|,\s+(?:[\w'-]+\s+){0,5}?(?:said|says|told|according|drawing|prompting|sparking|triggering|as|which|while|amid|officials|sources)\b")
+            .expect("clause end pattern compiles")
+    });
+    let after = text.get(trigger.end..sentence.end).unwrap_or("");
+    END.find(after).map(|m| trigger.end + m.start()).unwrap_or(sentence.end)
+}
+
 /// Where the clause holding the trigger starts: after the last comma, semicolon or clause word
 /// ("when", "after", "as", "while", "because") before it.
 fn clause_start(text: &str, sentence: Span, trigger: Span) -> usize {
@@ -413,7 +448,15 @@ pub fn place(
     fn best_of(places: Vec<(Span, &PlaceRef)>, anchor: Span) -> Option<(Span, &PlaceRef)> {
         places.into_iter().min_by_key(|(span, p)| (kind_rank(p), p.geo_precision, distance(*span, anchor)))
     }
-    let here = best_of(places_in(in_sentence.iter().copied()), trigger);
+    // Places near the trigger say where it happened; a long sentence also names places of
+    // reactions and earlier events ("..., drawing condemnation outside the US embassy").
+    let (start, end) = (clause_start(_text, sentence, trigger), clause_end(_text, sentence, trigger));
+    let near: Vec<(Span, &PlaceRef)> = places_in(in_sentence.iter().copied())
+        .into_iter()
+        .filter(|(span, _)| span.start >= start && span.start < end)
+        .collect();
+    let here =
+        if near.is_empty() { best_of(places_in(in_sentence.iter().copied()), trigger) } else { best_of(near, trigger) };
     if let Some((span, p)) = here {
         if kind_rank(p) <= 2 {
             return Some(Evidence { value: p.clone(), span, sentence });
@@ -485,6 +528,30 @@ fn people_between(mentions: &[&Mention], start: usize, end: usize) -> u32 {
     ids.sort_unstable();
     ids.dedup();
     ids.len() as u32
+}
+
+/// The sentence's mentions without the counts that belong to another event it names: in "stormed
+/// the embassy over US strikes that killed 25 fighters" the 25 are the strikes' dead.
+pub fn own_counts<'m>(text: &str, trigger: Span, mentions: &[&'m Mention]) -> Vec<&'m Mention> {
+    static OTHER_EVENT: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b(?:strikes?|airstrikes?|attacks?|raids?|bombings?|shelling|blasts?|explosions?|clashes)\b")
+            .expect("other-event pattern compiles")
+    });
+    mentions
+        .iter()
+        .copied()
+        .filter(|m| {
+            if !matches!(m.kind, MentionKind::Quantity(_)) {
+                return true;
+            }
+            let between = if m.span.start >= trigger.end {
+                text.get(trigger.end..m.span.start)
+            } else {
+                text.get(m.span.end.min(trigger.start)..trigger.start)
+            };
+            !between.is_some_and(|b| OTHER_EVENT.is_match(b))
+        })
+        .collect()
 }
 
 /// Killed and wounded figures stated in a sentence.

@@ -416,7 +416,10 @@ fn is_dateline(text: &str, span: Span) -> bool {
     let line_start = text.get(..span.start).and_then(|b| b.rfind('\n').map(|i| i + 1)).unwrap_or(0);
     let before = text.get(line_start..span.start).unwrap_or("x");
     let name = span.slice(text);
-    before.trim().is_empty() && name.chars().filter(|c| c.is_alphabetic()).all(|c| c.is_uppercase())
+    // "BAGHDAD", "WASHINGTON/AMMAN", "BAGHDAD / TEHRAN": capitals only from the line's start.
+    let capitals_only =
+        |s: &str| s.chars().all(|c| c.is_uppercase() || matches!(c, ' ' | '/' | ',' | '-' | '.' | '\''));
+    capitals_only(before) && name.chars().filter(|c| c.is_alphabetic()).all(|c| c.is_uppercase())
 }
 
 /// "Washington blamed", "Tehran denied": a capital standing for its government.

@@ -159,6 +159,10 @@ pub fn find_quantities(text: &str) -> Vec<Mention> {
         let Some(whole) = caps.get(0) else { continue };
         let lead = whole.as_str().len() - whole.as_str().trim_start().len();
         let span = Span::new(whole.start() + lead, whole.end());
+        // "on Dec. 27 that killed": the number is a day of a date, not a count.
+        if after_month(text, span.start) {
+            continue;
+        }
         let unit = caps.name("unit").map(|u| unit_of(u.as_str()));
         let q = caps.name("q").map(|q| q.as_str()).unwrap_or("");
         let (low, high) = if let Some(v) = caps.name("vague") {
@@ -247,6 +251,43 @@ fn keep_longest(mut v: Vec<Mention>) -> Vec<Mention> {
         }
     }
     out
+}
+
+/// Whether the word before `at` is a month name ("Dec. 27", "January 8").
+fn after_month(text: &str, at: usize) -> bool {
+    let mut from = at.saturating_sub(12);
+    while from > 0 && !text.is_char_boundary(from) {
+        from -= 1;
+    }
+    let before = text.get(from..at).unwrap_or("");
+    let word = before.split_whitespace().next_back().unwrap_or("").trim_end_matches('.').to_ascii_lowercase();
+    const MONTHS: &[&str] = &[
+        "jan",
+        "january",
+        "feb",
+        "february",
+        "mar",
+        "march",
+        "apr",
+        "april",
+        "may",
+        "jun",
+        "june",
+        "jul",
+        "july",
+        "aug",
+        "august",
+        "sep",
+        "sept",
+        "september",
+        "oct",
+        "october",
+        "nov",
+        "november",
+        "dec",
+        "december",
+    ];
+    MONTHS.contains(&word.as_str())
 }
 
 /// "two Americans and a Briton" → 3 people: adjacent counts of people joined by "and" add up.

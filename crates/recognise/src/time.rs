@@ -89,7 +89,7 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
         p("today", r"\b(?i:today|tonight|this morning|this afternoon|this evening|earlier today)\b".to_string()),
         p("yesterday", r"\b(?i:yesterday|last night|overnight)\b".to_string()),
         p("days_ago", r"\b(?P<n>\d{1,2}|(?i:a|one|two|three|four|five|six|seven|eight|nine|ten))\s+(?P<u>(?i:days?|weeks?|months?|years?))\s+(?i:ago|earlier)\b".to_string()),
-        p("last_week", r"\b(?P<q>(?i:last|this|earlier this|later this|past|previous))\s+(?P<u>(?i:week|weekend|month|year))\b".to_string()),
+        p("last_week", r"\b(?P<q>(?i:last|this|earlier this|later this|past|previous|at the|over the))\s+(?P<u>(?i:week|weekend|month|year))\b".to_string()),
         p("late_last_year", r"\b(?P<q>(?i:late|early|earlier|the end of))\s+(?P<w>(?i:last|this))\s+(?i:year)\b".to_string()),
     ]
 });
@@ -215,7 +215,16 @@ fn resolve(id: &str, caps: &regex::Captures<'_>, q: &str, published: Option<Naiv
             Some(DateRange::day(anchor - Duration::days(back)))
         }
         "today" => Some(DateRange::day(published?)),
-        "yesterday" => Some(DateRange::day(published? - Duration::days(1))),
+        "yesterday" => {
+            let p = published?;
+            // "Overnight" and "last night" in a morning report may be the small hours of the
+            // publication day itself: the night spans both days.
+            if whole_lower(caps).contains("night") {
+                Some(DateRange { start: p - Duration::days(1), end: p, precision: DatePrecision::Day })
+            } else {
+                Some(DateRange::day(p - Duration::days(1)))
+            }
+        }
         "days_ago" => {
             let n = small_number(cap(caps, "n")?)?;
             let anchor = published?;
@@ -295,6 +304,10 @@ fn resolve(id: &str, caps: &regex::Captures<'_>, q: &str, published: Option<Naiv
         }
         _ => None,
     }
+}
+
+fn whole_lower(caps: &regex::Captures<'_>) -> String {
+    caps.get(0).map(|m| m.as_str().to_ascii_lowercase()).unwrap_or_default()
 }
 
 fn week_of(start: NaiveDate) -> Option<DateRange> {
