@@ -425,3 +425,23 @@ fn geonames_dump_import_extends_the_gazetteer() {
     let with = analyze(&["--gazetteer", places.to_str().unwrap()]);
     assert!(with.contains("\"name\":\"Tall Sibat\"") && with.contains("Al-Hasakah"), "{with}");
 }
+
+/// Long wire-style reports with background, tallies and reactions (test_data/realistic; the truth is
+/// in its EXPECTED.md). This golden file records what sitrep makes of them today, so that every
+/// change to extraction or merging shows its effect on them in review; it is not the truth.
+#[test]
+fn realistic_reports_ledger_is_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("r.db");
+    let mut files: Vec<String> = std::fs::read_dir(root().join("test_data/realistic"))
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    let mut args = vec!["ingest"];
+    args.extend(files.iter().map(String::as_str));
+    ok(&sitrep(&db, &args));
+    golden("realistic_events.txt", &summary(&export(&db)));
+}
