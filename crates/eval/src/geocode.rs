@@ -207,11 +207,7 @@ fn precision_label(p: Option<u8>) -> String {
 
 pub fn run(data: &Path, analyzer: &Analyzer, options: &Options) -> Result<Report, EvalError> {
     let path = data.join(FILES[0]);
-    let mut reader = csv::Reader::from_path(&path).map_err(|source| EvalError::Csv { path: path.clone(), source })?;
-    let mut rows = Vec::new();
-    for r in reader.deserialize::<Row>() {
-        rows.push(r.map_err(|source| EvalError::Csv { path: path.clone(), source })?);
-    }
+    let rows: Vec<Row> = crate::read_csv(&path)?;
     let total_rows = rows.len();
     let rows: Vec<Row> =
         options.take(rows).into_iter().filter(|r| r.latitude.is_some() && r.longitude.is_some()).collect();

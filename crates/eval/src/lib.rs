@@ -229,6 +229,13 @@ pub fn command(args: &Args, out: &mut dyn Write) -> Result<Verdict, EvalError> {
 }
 
 /// Reads a whole data file.
+/// Every row of a CSV file with a header line, as `T`.
+pub(crate) fn read_csv<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Vec<T>, EvalError> {
+    let csv_error = |source| EvalError::Csv { path: path.to_path_buf(), source };
+    let mut reader = csv::Reader::from_path(path).map_err(csv_error)?;
+    reader.deserialize::<T>().map(|r| r.map_err(csv_error)).collect()
+}
+
 pub(crate) fn read_text(path: &Path) -> Result<String, EvalError> {
     std::fs::read_to_string(path).map_err(|source| EvalError::Io { path: path.to_path_buf(), source })
 }

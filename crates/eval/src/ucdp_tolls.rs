@@ -61,11 +61,7 @@ fn our_figure(analyzer: &Analyzer, path: &Path, text: &str) -> Option<(u32, Opti
 
 pub fn run(data: &Path, analyzer: &Analyzer, options: &Options) -> Result<Report, EvalError> {
     let path = data.join(FILES[0]);
-    let mut reader = csv::Reader::from_path(&path).map_err(|source| EvalError::Csv { path: path.clone(), source })?;
-    let mut rows = Vec::new();
-    for r in reader.deserialize::<Row>() {
-        rows.push(r.map_err(|source| EvalError::Csv { path: path.clone(), source })?);
-    }
+    let rows: Vec<Row> = crate::read_csv(&path)?;
     let mut events_per_headline: HashMap<&str, usize> = HashMap::new();
     for r in &rows {
         *events_per_headline.entry(r.source_headline.trim()).or_default() += 1;
