@@ -280,16 +280,16 @@ fn is_report_time(text: &str, span: Span, sentence: Span) -> bool {
 }
 
 /// The resolved time mention in `sentence` nearest to the trigger.
-pub fn time_in(_text: &str, sentence: Span, trigger: Span, mentions: &[&Mention]) -> Option<Evidence<DateRange>> {
+pub fn time_in(text: &str, sentence: Span, trigger: Span, mentions: &[&Mention]) -> Option<Evidence<DateRange>> {
     mentions
         .iter()
         .filter_map(|m| match &m.kind {
             MentionKind::Time(r) if !CONTEXT_TIME.contains(&m.qualifier.as_str()) => Some((m, *r)),
             _ => None,
         })
-        .filter(|(m, _)| !is_report_time(_text, m.span, sentence))
+        .filter(|(m, _)| !is_report_time(text, m.span, sentence))
         // A time in parentheses is usually a conversion ("1:30 a.m. local time (2230 GMT on Tuesday)").
-        .min_by_key(|(m, _)| (in_parentheses(_text, m.span, sentence), distance(m.span, trigger)))
+        .min_by_key(|(m, _)| (in_parentheses(text, m.span, sentence), distance(m.span, trigger)))
         .map(|(m, r)| Evidence { value: r, span: m.span, sentence })
 }
 
@@ -438,7 +438,7 @@ fn places_in<'a>(mentions: impl Iterator<Item = &'a Mention>) -> Vec<(Span, &'a 
 /// the sentence names only a province or country, a more specific place in the same country from
 /// the previous or lead sentence.
 pub fn place(
-    _text: &str,
+    text: &str,
     sentence: Span,
     trigger: Span,
     in_sentence: &[&Mention],
@@ -450,7 +450,7 @@ pub fn place(
     }
     // Places near the trigger say where it happened; a long sentence also names places of
     // reactions and earlier events ("..., drawing condemnation outside the US embassy").
-    let (start, end) = (clause_start(_text, sentence, trigger), clause_end(_text, sentence, trigger));
+    let (start, end) = (clause_start(text, sentence, trigger), clause_end(text, sentence, trigger));
     let near: Vec<(Span, &PlaceRef)> = places_in(in_sentence.iter().copied())
         .into_iter()
         .filter(|(span, _)| span.start >= start && span.start < end)

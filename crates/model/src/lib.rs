@@ -73,14 +73,6 @@ pub struct Article {
     pub text: String,
 }
 
-impl Article {
-    /// The title followed by the text, as recognisers read it: the headline often carries the
-    /// place and actor that a sentence leaves out.
-    pub fn text_of(&self, span: Span) -> &str {
-        span.slice(&self.text)
-    }
-}
-
 /// Something a stage wants the user to know about one input, without failing the run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Diagnostic {

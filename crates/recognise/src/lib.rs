@@ -89,7 +89,7 @@ impl<'g> Recogniser<'g> {
                 name_matches.push(nm);
             }
         }
-        let context = self.country_context(text, &name_matches, ctx.title);
+        let context = self.country_context(&name_matches, ctx.title);
         for nm in &name_matches {
             let place_candidates: Vec<u32> = nm
                 .entries
@@ -190,12 +190,7 @@ impl<'g> Recogniser<'g> {
     }
 
     /// Countries the article is about, weighted by how often they (or places in them) are named.
-    fn country_context(
-        &self,
-        text: &str,
-        matches: &[sitrep_gazetteer::NameMatch],
-        title: Option<&str>,
-    ) -> HashMap<String, f64> {
+    fn country_context(&self, matches: &[sitrep_gazetteer::NameMatch], title: Option<&str>) -> HashMap<String, f64> {
         let mut weights: HashMap<String, f64> = HashMap::new();
         for nm in matches {
             let places: Vec<&PlaceEntry> = nm
@@ -231,7 +226,6 @@ impl<'g> Recogniser<'g> {
                 }
             }
         }
-        let _ = text;
         weights
     }
 
