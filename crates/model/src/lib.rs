@@ -3,11 +3,13 @@
 //! This crate does no IO and has no behaviour beyond small, total helpers. Every other crate speaks
 //! in these types, so a change here is a change to the whole pipeline's contract.
 
+mod alert;
 mod event;
 mod mention;
 mod taxonomy;
 mod time;
 
+pub use alert::*;
 pub use event::*;
 pub use mention::*;
 pub use taxonomy::*;
@@ -98,4 +100,14 @@ impl Diagnostic {
     pub fn info(code: &str, message: impl Into<String>) -> Diagnostic {
         Diagnostic { severity: Severity::Info, code: code.to_string(), message: message.into(), span: None }
     }
+}
+
+/// Great-circle distance in kilometres between two points in degrees (haversine, mean Earth radius
+/// 6,371 km). The one distance every stage uses, so that "within 50 km" means the same everywhere.
+pub fn distance_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
+    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
+    let dp = (lat2 - lat1).to_radians();
+    let dl = (lon2 - lon1).to_radians();
+    let h = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
+    2.0 * 6371.0 * h.sqrt().min(1.0).asin()
 }
