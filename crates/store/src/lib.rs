@@ -16,7 +16,7 @@ mod tests;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use sitrep_model::{Article, ArticleId, Event, Mention, Severity, SourcedMention};
+use sitrep_model::{Alert, Article, ArticleId, Event, Mention, Severity, SourcedMention};
 use std::path::Path;
 
 pub use error::StoreError;
@@ -115,6 +115,32 @@ pub struct Counts {
     pub log_entries: u64,
 }
 
+/// One entry of the event change feed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventChange {
+    /// Increases with every change; readers remember the last one they saw.
+    pub seq: u64,
+    pub event: String,
+    pub change: ChangeKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeKind {
+    Created,
+    Updated,
+    Removed,
+}
+
+/// An alert as stored: its place in the alert sequence and when it was raised.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredAlert {
+    pub seq: u64,
+    /// UTC, `YYYY-MM-DDTHH:MM:SSZ`.
+    pub raised_at: String,
+    pub alert: Alert,
+}
+
 /// The ledger, as every other crate sees it.
 ///
 /// `Send` so that a server can hand a store to a worker thread.
@@ -148,6 +174,51 @@ pub trait Store: Send {
 
     /// The newest `limit` log entries, oldest first (like `tail`).
     fn log_entries(&self, limit: usize) -> Result<Vec<LogEntry>, StoreError>;
+
+    /// Event changes after `after` (a [`EventChange::seq`]), oldest first, at most `limit`.
+    /// An upsert that leaves an event exactly as it was is not a change.
+    fn event_changes(&self, after: u64, limit: usize) -> Result<Vec<EventChange>, StoreError> {
+        let _ = (after, limit);
+        Err(self.not_supported("the event change feed"))
+    }
+
+    /// The newest change's `seq` (0 for a ledger without changes).
+    fn last_event_change(&self) -> Result<u64, StoreError> {
+        Err(self.not_supported("the event change feed"))
+    }
+
+    /// Stores the alerts whose key is new and sets the watch-state values, in one transaction.
+    /// Returns the alerts it stored (not those already there), in order.
+    fn record_alerts(&mut self, alerts: &[Alert], state: &[(String, String)]) -> Result<Vec<StoredAlert>, StoreError> {
+        let _ = (alerts, state);
+        Err(self.not_supported("alerts"))
+    }
+
+    /// Alerts after `after` (a [`StoredAlert::seq`]), oldest first, at most `limit`.
+    fn alerts_after(&self, after: u64, limit: usize) -> Result<Vec<StoredAlert>, StoreError> {
+        let _ = (after, limit);
+        Err(self.not_supported("alerts"))
+    }
+
+    /// Alerts of one rule on events dated within `from..=to` (both inclusive), oldest first.
+    fn rule_alerts(&self, rule: &str, from: NaiveDate, to: NaiveDate) -> Result<Vec<Alert>, StoreError> {
+        let _ = (rule, from, to);
+        Err(self.not_supported("alerts"))
+    }
+
+    /// A value the watcher kept between runs.
+    fn watch_state(&self, key: &str) -> Result<Option<String>, StoreError> {
+        let _ = key;
+        Err(self.not_supported("watch state"))
+    }
+
+    /// Which backend this is, for messages: `sqlite`, `postgres`.
+    fn backend(&self) -> &'static str;
+
+    /// The error for a capability this backend does not have yet.
+    fn not_supported(&self, what: &str) -> StoreError {
+        StoreError::Unsupported(format!("{what} is not available on the {} store yet", self.backend()))
+    }
 }
 
 /// Opens the store a user named: a file path (created if missing; `sqlite://` prefix allowed),

@@ -3,13 +3,16 @@
 mod codec;
 mod read;
 mod schema;
+mod watch;
 mod write;
 
-use crate::{Batch, BatchOutcome, Counts, EventFilter, LogEntry, Store, StoreError, StoredArticle};
+use crate::{
+    Batch, BatchOutcome, Counts, EventChange, EventFilter, LogEntry, Store, StoreError, StoredAlert, StoredArticle,
+};
 use chrono::NaiveDate;
 use rusqlite::functions::FunctionFlags;
 use rusqlite::Connection;
-use sitrep_model::{Event, SourcedMention};
+use sitrep_model::{Alert, Event, SourcedMention};
 use std::path::Path;
 use std::time::Duration;
 
@@ -124,5 +127,33 @@ impl Store for SqliteStore {
 
     fn log_entries(&self, limit: usize) -> Result<Vec<LogEntry>, StoreError> {
         read::log_entries(&self.conn, limit)
+    }
+
+    fn event_changes(&self, after: u64, limit: usize) -> Result<Vec<EventChange>, StoreError> {
+        watch::event_changes(&self.conn, after, limit)
+    }
+
+    fn last_event_change(&self) -> Result<u64, StoreError> {
+        watch::last_event_change(&self.conn)
+    }
+
+    fn record_alerts(&mut self, alerts: &[Alert], state: &[(String, String)]) -> Result<Vec<StoredAlert>, StoreError> {
+        watch::record_alerts(&mut self.conn, alerts, state)
+    }
+
+    fn alerts_after(&self, after: u64, limit: usize) -> Result<Vec<StoredAlert>, StoreError> {
+        watch::alerts_after(&self.conn, after, limit)
+    }
+
+    fn rule_alerts(&self, rule: &str, from: NaiveDate, to: NaiveDate) -> Result<Vec<Alert>, StoreError> {
+        watch::rule_alerts(&self.conn, rule, from, to)
+    }
+
+    fn watch_state(&self, key: &str) -> Result<Option<String>, StoreError> {
+        watch::watch_state(&self.conn, key)
+    }
+
+    fn backend(&self) -> &'static str {
+        "sqlite"
     }
 }

@@ -3,7 +3,7 @@
 
 use super::codec::{date_text, mentions_to_json, severity_text, to_json};
 use crate::{Batch, BatchOutcome, StoreError};
-use rusqlite::{named_params, params, Connection, Transaction};
+use rusqlite::{named_params, params, Connection, OptionalExtension, Transaction};
 use sitrep_model::{ActorRef, Event, PlaceRef, SourcedMention};
 use std::collections::BTreeSet;
 
@@ -59,9 +59,14 @@ pub(crate) fn write_batch(conn: &mut Connection, batch: &Batch) -> Result<BatchO
 
     {
         let mut delete = tx.prepare_cached("DELETE FROM events WHERE id = ?1")?;
+        let mut change = tx.prepare_cached("INSERT INTO event_changes (event_id, change) VALUES (?1, 'removed')")?;
         for id in &batch.events_removed {
             // Foreign keys cascade to event_sources and attributions and unassign the mentions.
-            outcome.events_removed += delete.execute([id])?;
+            let removed = delete.execute([id])?;
+            if removed > 0 {
+                change.execute([id])?;
+            }
+            outcome.events_removed += removed;
         }
     }
 
@@ -118,11 +123,18 @@ fn insert_mention(tx: &Transaction<'_>, sourced: &SourcedMention, refresh: bool)
 
 /// Replaces one event and everything derived from it. Returns whether the id was already stored.
 fn upsert_event(tx: &Transaction<'_>, event: &Event) -> Result<bool, StoreError> {
-    let existed: bool = tx
-        .prepare_cached("SELECT EXISTS (SELECT 1 FROM events WHERE id = ?1)")?
-        .query_row([&event.id], |r| r.get(0))?;
+    let stored: Option<String> =
+        tx.prepare_cached("SELECT json FROM events WHERE id = ?1")?.query_row([&event.id], |r| r.get(0)).optional()?;
+    let existed = stored.is_some();
 
     let json = to_json(event, || format!("event {}", event.id))?;
+    // Re-merging a window hands back every event in it, most of them unchanged: those are left
+    // alone, so they neither cost writes nor show up in the change feed.
+    if stored.as_deref() == Some(json.as_str()) {
+        return Ok(true);
+    }
+    tx.prepare_cached("INSERT INTO event_changes (event_id, change) VALUES (?1, ?2)")?
+        .execute([event.id.as_str(), if existed { "updated" } else { "created" }])?;
     let date = event.date.as_ref();
     let place = event.place.as_ref();
     let assoc: Vec<&str> = event.assoc_actors.iter().map(|a| a.name.as_str()).collect();

@@ -5,6 +5,7 @@ mod merging;
 mod migrations;
 mod opening;
 mod reading;
+mod watching;
 mod writing;
 
 use crate::{ArticleSighting, Batch, LogEntry, SqliteStore};
