@@ -5,6 +5,7 @@ mod export;
 mod gazetteer;
 mod show;
 mod table;
+mod watch;
 
 use anyhow::{bail, Context as _, Result};
 use chrono::NaiveDate;
@@ -96,6 +97,34 @@ enum Command {
     },
     /// Row counts of the ledger.
     Stats,
+    /// Keep the ledger current: poll the sources of a config file on its schedule, ingest what is
+    /// new, raise alerts by its rules and deliver them (stdout as JSON lines, webhooks).
+    Watch {
+        /// The watch configuration (see examples/watch/watch.toml).
+        #[arg(long, short)]
+        config: PathBuf,
+        /// Poll every source once, raise and deliver alerts, and exit (for cron and tests).
+        #[arg(long)]
+        once: bool,
+        /// The first time this ledger is watched, evaluate the rules on the events already in it
+        /// too (by default the watcher starts after them).
+        #[arg(long)]
+        backfill: bool,
+        /// Do not print alerts on stdout.
+        #[arg(long)]
+        quiet: bool,
+        /// New articles per transaction.
+        #[arg(long, default_value_t = 256)]
+        batch_size: usize,
+    },
+    /// Print the alerts raised by `watch`, oldest first, as JSON lines.
+    Alerts {
+        /// Only alerts after this sequence number (the `seq` field).
+        #[arg(long, default_value_t = 0)]
+        after: u64,
+        #[arg(long, default_value_t = 1000)]
+        limit: usize,
+    },
     /// Extend the dictionaries: convert a GeoNames dump into an extra places file.
     Gazetteer {
         #[command(subcommand)]
@@ -328,6 +357,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     writeln!(out, "  {b}")?;
                 }
             }
+        }
+        Command::Watch { config, once, backfill, quiet, batch_size } => {
+            let mut store = open_store(&cli.db)?;
+            let analyzer = gazetteer::analyzer(&cli.gazetteer)?;
+            let options = sitrep_watch::WatchOptions { backfill, quiet, batch_size };
+            watch::run(&analyzer, store.as_mut(), &config, options, once, &mut out)?;
+        }
+        Command::Alerts { after, limit } => {
+            let store = open_store(&cli.db)?;
+            watch::list(store.as_ref(), after, limit, &mut out)?;
         }
         Command::Stats => {
             let store = open_store(&cli.db)?;

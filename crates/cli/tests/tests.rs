@@ -5,6 +5,9 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+#[path = "watch/mod.rs"]
+mod watch;
+
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("repository root")
 }
@@ -278,7 +281,7 @@ fn bad_input_is_skipped_logged_and_the_rest_processed() {
 }
 
 /// Writes `n` distinct news-length articles as JSONL, built from the bundled reports.
-fn corpus(path: &Path, n: usize) {
+pub(crate) fn corpus(path: &Path, n: usize) {
     use std::fmt::Write as _;
     let mut bodies = Vec::new();
     for entry in std::fs::read_dir(examples().join("reports")).unwrap() {

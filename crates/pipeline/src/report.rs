@@ -49,4 +49,27 @@ impl IngestReport {
     pub fn skipped_total(&self) -> usize {
         self.skipped.values().sum()
     }
+
+    /// Adds another run's counts to these (a watcher sums the sources it polled in one cycle).
+    pub fn absorb(&mut self, other: IngestReport) {
+        fn add(into: &mut BTreeMap<String, usize>, from: BTreeMap<String, usize>) {
+            for (k, v) in from {
+                *into.entry(k).or_default() += v;
+            }
+        }
+        self.articles_read += other.articles_read;
+        self.articles_new += other.articles_new;
+        self.duplicates += other.duplicates;
+        self.sightings_new += other.sightings_new;
+        add(&mut self.skipped, other.skipped);
+        let room = 10usize.saturating_sub(self.skipped_examples.len());
+        self.skipped_examples.extend(other.skipped_examples.into_iter().take(room));
+        add(&mut self.warnings, other.warnings);
+        self.mentions += other.mentions;
+        add(&mut self.dropped, other.dropped);
+        self.merged_mentions += other.merged_mentions;
+        self.events_new += other.events_new;
+        self.events_updated += other.events_updated;
+        self.events_removed += other.events_removed;
+    }
 }
