@@ -15,14 +15,14 @@ pub struct Found {
 }
 
 static CLAIM: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:claimed|claiming|claims|claim of|took|takes|taking|assumed|accepted|admitted)\s+(?:(?:full|sole|its|the)\s+)?(?:responsibility|credit)\b|\bclaimed\s+(?:the|an|a|its|this|that|both|all|these)?\s*(?:[a-z-]+\s+){0,2}?(?:attacks?|strikes?|operations?|assaults?|bombings?)\b|\bclaimed it\b|\bclaimed by\b|\bsaid\b[^.]{0,60}?\b(?:it|they) (?:had )?(?:fired|launched|carried out|conducted|targeted|attacked|struck|was behind|were behind)\b")
+    sitrep_text::regex::compile(r"(?i)\b(?:claimed|claiming|claims|claim of|took|takes|taking|assumed|accepted|admitted)\s+(?:(?:full|sole|its|the)\s+)?(?:responsibility|credit)\b|\bclaimed\s+(?:the|an|a|its|this|that|both|all|these)?\s*(?:[a-z-]+\s+){0,2}?(?:attacks?|strikes?|operations?|assaults?|bombings?)\b|\bclaimed it\b|\bclaimed by\b|\bsaid\b[^.]{0,60}?\b(?:it|they) (?:had )?(?:fired|launched|carried out|conducted|targeted|attacked|struck|was behind|were behind)\b")
         .expect("claim pattern compiles")
 });
 static BLAME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:blamed|blames|blaming|accused|accuses|accusing|held|holds|suspected|suspects|suspect|pointed the finger at|attributed the attack to|attributed it to)\b").expect("blame pattern compiles")
+    sitrep_text::regex::compile(r"(?i)\b(?:blamed|blames|blaming|accused|accuses|accusing|held|holds|suspected|suspects|suspect|pointed the finger at|attributed the attack to|attributed it to)\b").expect("blame pattern compiles")
 });
 static DENY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:denied|denies|denying|rejected|rejects|dismissed)\s+(?:any\s+)?(?:involvement|responsibility|role|links?|part|a role|being behind|that it)\b|\bdistanced (?:itself|themselves|himself)\b|\bdisavowed\b|\bhad nothing to do with\b|\bwas not involved\b|\bnot behind\b")
+    sitrep_text::regex::compile(r"(?i)\b(?:denied|denies|denying|rejected|rejects|dismissed)\s+(?:any\s+)?(?:involvement|responsibility|role|links?|part|a role|being behind|that it)\b|\bdistanced (?:itself|themselves|himself)\b|\bdisavowed\b|\bhad nothing to do with\b|\bwas not involved\b|\bnot behind\b")
         .expect("deny pattern compiles")
 });
 

@@ -32,6 +32,7 @@ const BACKGROUND_DAYS: i64 = 45;
 
 pub struct Extractor {
     rules: Vec<Rule>,
+    index: rules::TriggerIndex,
 }
 
 /// What the extractor needs to know about one article.
@@ -65,7 +66,8 @@ impl Extractor {
     }
 
     pub fn from_toml(text: &str) -> Result<Extractor, ExtractError> {
-        Ok(Extractor { rules: rules::parse_rules(text)? })
+        let rules = rules::parse_rules(text)?;
+        Ok(Extractor { index: rules::TriggerIndex::new(&rules), rules })
     }
 
     pub fn rules(&self) -> &[Rule] {
@@ -90,10 +92,23 @@ impl Extractor {
             words.push(w);
             pos += w.len() + 1;
         }
-        // Each rule's earliest trigger; rules are then tried by priority, earliest trigger first.
+        // Each rule's earliest trigger (the first of its patterns matching there); rules are then
+        // tried by priority, earliest trigger first. Words are visited in order and only the
+        // patterns that can start at a word are tried there.
+        let mut earliest: Vec<Option<(usize, usize)>> = vec![None; self.rules.len()];
+        let mut starting = Vec::new();
+        for (i, word) in words.iter().enumerate() {
+            self.index.starting_with(word, &mut starting);
+            for &(r, p) in &starting {
+                if earliest[r].is_none() {
+                    if let Some(end) = self.rules[r].patterns[p].match_from(&words, i) {
+                        earliest[r] = Some((i, end));
+                    }
+                }
+            }
+        }
         let mut candidates: Vec<Trigger<'r>> = Vec::new();
-        for rule in &self.rules {
-            let found = rule.patterns.iter().filter_map(|p| p.find(&words)).min_by_key(|(a, _)| offsets[*a].0);
+        for (rule, found) in self.rules.iter().zip(earliest) {
             let Some((a, b)) = found else {
                 continue;
             };

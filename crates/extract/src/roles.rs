@@ -369,7 +369,7 @@ pub fn actors(text: &str, sentence: Span, trigger: Span, mentions: &[&Mention], 
 /// attribution or a consequence (", officials said", ", drawing condemnation", ", as ...").
 fn clause_end(text: &str, sentence: Span, trigger: Span) -> usize {
     static END: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)[;—–]|,\s+(?:[\w'-]+\s+){0,5}?(?:said|says|told|according|drawing|prompting|sparking|triggering|as|which|while|amid|officials|sources)\b")
+        sitrep_text::regex::compile(r"(?i)[;—–]|,\s+(?:[\w'-]+\s+){0,5}?(?:said|says|told|according|drawing|prompting|sparking|triggering|as|which|while|amid|officials|sources)\b")
             .expect("clause end pattern compiles")
     });
     let after = text.get(trigger.end..sentence.end).unwrap_or("");
@@ -398,7 +398,7 @@ fn clause_start(text: &str, sentence: Span, trigger: Span) -> usize {
 /// "X said", "X told reporters": the actor is reporting, not acting.
 fn is_speaker(text: &str, span: Span, sentence: Span) -> bool {
     static SPEAKER: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)^\s*(?:[a-z-]+\s+){0,2}?(?:said|says|say|told|reported|announced|stated|confirmed|added|claimed|denied)\b")
+        sitrep_text::regex::compile(r"(?i)^\s*(?:[a-z-]+\s+){0,2}?(?:said|says|say|told|reported|announced|stated|confirmed|added|claimed|denied)\b")
             .expect("speaker pattern compiles")
     });
     SPEAKER.is_match(text.get(span.end..sentence.end).unwrap_or(""))
@@ -407,7 +407,7 @@ fn is_speaker(text: &str, span: Span, sentence: Span) -> bool {
 /// "X was killed", "X were wounded": the actor is a victim, not an agent.
 fn is_victim(text: &str, span: Span, sentence: Span) -> bool {
     static VICTIM: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)^\s*(?:[a-z-]+\s+){0,3}?(?:was|were|had been|have been|has been|are|is|got)\s+(?:killed|wounded|injured|hurt|hit|targeted|attacked|struck)\b")
+        sitrep_text::regex::compile(r"(?i)^\s*(?:[a-z-]+\s+){0,3}?(?:was|were|had been|have been|has been|are|is|got)\s+(?:killed|wounded|injured|hurt|hit|targeted|attacked|struck)\b")
             .expect("victim pattern compiles")
     });
     VICTIM.is_match(text.get(span.end..sentence.end).unwrap_or(""))
@@ -496,24 +496,24 @@ pub struct Figures {
 }
 
 static KILLED_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^[\s,]*(?:[A-Za-z'-]+\s+){0,5}?(?:(?:were|was|have been|has been|had been|are|is|been|being|got)\s+)?(?:killed|dead|died|slain|deaths?|lost their lives|perished|fatalities)\b")
+    sitrep_text::regex::compile(r"(?i)^[\s,]*(?:[A-Za-z'-]+\s+){0,5}?(?:(?:were|was|have been|has been|had been|are|is|been|being|got)\s+)?(?:killed|dead|died|slain|deaths?|lost their lives|perished|fatalities)\b")
         .expect("killed pattern compiles")
 });
 static WOUNDED_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^[\s,]*(?:[A-Za-z'-]+\s+){0,5}?(?:(?:were|was|have been|has been|had been|are|is|been|being|got)\s+)?(?:wounded|injured|hurt|injuries)\b")
+    sitrep_text::regex::compile(r"(?i)^[\s,]*(?:[A-Za-z'-]+\s+){0,5}?(?:(?:were|was|have been|has been|had been|are|is|been|being|got)\s+)?(?:wounded|injured|hurt|injuries)\b")
         .expect("wounded pattern compiles")
 });
 static KILLED_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:killing|killed|kills|kill|claimed the lives of|death toll (?:rose |climbed |rising )?(?:to|at|of)|toll (?:\w+ ){0,6}?(?:has |had )?(?:risen|rose|climbed|reached|stood at|stands at|jumped)(?: to)?)\s*$")
+    sitrep_text::regex::compile(r"(?i)\b(?:killing|killed|kills|kill|claimed the lives of|death toll (?:rose |climbed |rising )?(?:to|at|of)|toll (?:\w+ ){0,6}?(?:has |had )?(?:risen|rose|climbed|reached|stood at|stands at|jumped)(?: to)?)\s*$")
         .expect("killed-before pattern compiles")
 });
 static WOUNDED_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:wounding|wounded|injuring|injured|hurting|hurt|wounds)\s*$")
+    sitrep_text::regex::compile(r"(?i)\b(?:wounding|wounded|injuring|injured|hurting|hurt|wounds)\s*$")
         .expect("wounded-before pattern compiles")
 });
 
 static KILLED_CUE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\b(?:killed|killing|kills)\b").expect("killed cue compiles"));
+    LazyLock::new(|| sitrep_text::regex::compile(r"(?i)\b(?:killed|killing|kills)\b").expect("killed cue compiles"));
 
 /// Distinct people named between two offsets (victims listed after "killed").
 fn people_between(mentions: &[&Mention], start: usize, end: usize) -> u32 {
@@ -534,8 +534,10 @@ fn people_between(mentions: &[&Mention], start: usize, end: usize) -> u32 {
 /// the embassy over US strikes that killed 25 fighters" the 25 are the strikes' dead.
 pub fn own_counts<'m>(text: &str, trigger: Span, mentions: &[&'m Mention]) -> Vec<&'m Mention> {
     static OTHER_EVENT: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)\b(?:strikes?|airstrikes?|attacks?|raids?|bombings?|shelling|blasts?|explosions?|clashes)\b")
-            .expect("other-event pattern compiles")
+        sitrep_text::regex::compile(
+            r"(?i)\b(?:strikes?|airstrikes?|attacks?|raids?|bombings?|shelling|blasts?|explosions?|clashes)\b",
+        )
+        .expect("other-event pattern compiles")
     });
     mentions
         .iter()

@@ -155,6 +155,20 @@ impl Pattern {
         &self.source
     }
 
+    /// The tests one of which the first word of a match must pass.
+    fn first_words(&self) -> impl Iterator<Item = &WordTest> {
+        let first = match self.elements.first() {
+            Some(Element::Alt(alts)) => alts.as_slice(),
+            _ => &[],
+        };
+        first.iter().filter_map(|alt| alt.first())
+    }
+
+    /// The index of the last word of a match starting at word `pos`, if one starts there.
+    pub fn match_from(&self, words: &[&str], pos: usize) -> Option<usize> {
+        self.match_at(words, pos, 0)
+    }
+
     /// First match in `words`: the index range `[first, last]` of matched words.
     pub fn find(&self, words: &[&str]) -> Option<(usize, usize)> {
         (0..words.len()).find_map(|start| self.match_at(words, start, 0).map(|end| (start, end)))
@@ -256,5 +270,50 @@ mod tests {
         assert!(Pattern::parse("hit ~x rockets").is_err());
         assert!(Pattern::parse("").is_err());
         assert!(parse_rules("[[rule]]\nid='x'\nsub_event_type='Nope'\npatterns=['a']").is_err());
+    }
+}
+
+/// Which patterns can start at a word: trying every pattern of every rule at every word of every
+/// sentence was the extractor's hot spot; most words start no pattern at all.
+#[derive(Debug, Default)]
+pub struct TriggerIndex {
+    /// Folded word → (rule, pattern) whose match may start with it, in (rule, pattern) order.
+    exact: std::collections::HashMap<String, Vec<(usize, usize)>>,
+    /// Prefix tests ("rocket*"), checked against every word.
+    prefixes: Vec<(String, (usize, usize))>,
+}
+
+impl TriggerIndex {
+    pub fn new(rules: &[Rule]) -> TriggerIndex {
+        let mut index = TriggerIndex::default();
+        for (r, rule) in rules.iter().enumerate() {
+            for (p, pattern) in rule.patterns.iter().enumerate() {
+                for test in pattern.first_words() {
+                    match test {
+                        WordTest::Exact(w) => index.exact.entry(w.clone()).or_default().push((r, p)),
+                        WordTest::Prefix(pre) => index.prefixes.push((pre.clone(), (r, p))),
+                    }
+                }
+            }
+        }
+        for list in index.exact.values_mut() {
+            list.sort_unstable();
+            list.dedup();
+        }
+        index
+    }
+
+    /// (rule, pattern) pairs whose match may start at `word`, sorted, without repeats.
+    pub fn starting_with(&self, word: &str, out: &mut Vec<(usize, usize)>) {
+        out.clear();
+        if let Some(list) = self.exact.get(word) {
+            out.extend_from_slice(list);
+        }
+        let before = out.len();
+        out.extend(self.prefixes.iter().filter(|(pre, _)| word.starts_with(pre.as_str())).map(|(_, rp)| *rp));
+        if out.len() > before || before == 0 {
+            out.sort_unstable();
+            out.dedup();
+        }
     }
 }

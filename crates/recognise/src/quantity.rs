@@ -72,23 +72,23 @@ static QUANTITY: LazyLock<Regex> = LazyLock::new(|| {
     let re = format!(
         r"(?i)\b(?P<q>at least|at most|more than|over|fewer than|less than|some|about|around|approximately|roughly|nearly|almost|up to|as many as|an estimated|estimated|as few as)?\s*(?:(?P<n1>{NUMBER})(?:\s+(?P<or>or|to|and)\s+(?P<n2>{NUMBER}))?|(?P<vague>dozens|scores|hundreds|thousands|tens|several|a few|a number|many))(?:\s+of)?(?:\s+(?P<adj>[A-Za-z-]+))??(?:\s+(?P<adj2>[A-Za-z-]+))??\s+(?P<unit>{PEOPLE}|{THINGS})\b"
     );
-    Regex::new(&re).expect("quantity pattern compiles")
+    sitrep_text::regex::compile(&re).expect("quantity pattern compiles")
 });
 
 static BETWEEN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"(?i)\bbetween\s+(?P<n1>{NUMBER})\s+and\s+(?P<n2>{NUMBER})\b"))
+    sitrep_text::regex::compile(&format!(r"(?i)\bbetween\s+(?P<n1>{NUMBER})\s+and\s+(?P<n2>{NUMBER})\b"))
         .expect("between pattern compiles")
 });
 
 /// "a girl", "a US contractor", "an Iraqi soldier": one person.
 static ONE_PERSON: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?P<n>a|an|one)\s+(?:(?:[A-Z][a-z]+|US|U\.S\.|UK|young|civilian|female|male|local|private|foreign|senior|former|security|teenage|\d+-year-old)\s+){0,3}(?P<unit>girl|boy|child|woman|man|contractor|soldier|civilian|policeman|officer|guard|fighter|protester|demonstrator|journalist|worker|employee|resident|student|commander|official|Briton|American|Iraqi|Syrian|Iranian|service ?member|serviceman|marine|child)\b")
+    sitrep_text::regex::compile(r"(?i)\b(?P<n>a|an|one)\s+(?:(?:[A-Z][a-z]+|US|U\.S\.|UK|young|civilian|female|male|local|private|foreign|senior|former|security|teenage|\d+-year-old)\s+){0,3}(?P<unit>girl|boy|child|woman|man|contractor|soldier|civilian|policeman|officer|guard|fighter|protester|demonstrator|journalist|worker|employee|resident|student|commander|official|Briton|American|Iraqi|Syrian|Iranian|service ?member|serviceman|marine|child)\b")
         .expect("one-person pattern compiles")
 });
 
 /// "no one", "nobody", "no casualties": zero people.
 static NONE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:no one|nobody|no casualties|no deaths|no injuries|no fatalities|none)\b")
+    sitrep_text::regex::compile(r"(?i)\b(?:no one|nobody|no casualties|no deaths|no injuries|no fatalities|none)\b")
         .expect("none pattern compiles")
 });
 

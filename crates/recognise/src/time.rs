@@ -56,7 +56,10 @@ pub(crate) fn small_number(s: &str) -> Option<i64> {
 }
 
 static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
-    let p = |id: &'static str, re: String| Pattern { id, re: Regex::new(&re).expect("time pattern compiles") };
+    let p = |id: &'static str, re: String| Pattern {
+        id,
+        re: sitrep_text::regex::compile(&re).expect("time pattern compiles"),
+    };
     vec![
         p("iso_date", r"\b(?P<y>(?:19|20)\d{2})-(?P<m>\d{2})-(?P<d>\d{2})\b".to_string()),
         p(
@@ -327,7 +330,7 @@ pub struct Dateline {
 }
 
 static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+    sitrep_text::regex::compile(&format!(
         r"^\s*(?P<place>[A-Z][A-Z'’.\- ]{{2,40}}(?:,\s*[A-Z][A-Za-z'’.\- ]{{1,30}})?)\s*,?\s*(?:(?P<mon>{MONTHS})\.?\s+(?P<d>\d{{1,2}})(?:,?\s+(?P<y>(?:19|20)\d{{2}}))?\s*)?(?:\((?P<outlet>[^)]{{1,60}})\))?\s*[-–—:]+\s"
     ))
     .expect("dateline pattern compiles")

@@ -26,7 +26,7 @@ const LEXICON: &[(&str, &str)] = &[
 static WEAPONS: LazyLock<Regex> = LazyLock::new(|| {
     let alternatives: Vec<String> =
         LEXICON.iter().enumerate().map(|(i, (_, pat))| format!("(?P<w{i}>{pat})")).collect();
-    Regex::new(&format!(r"(?i)\b(?:{})\b", alternatives.join("|"))).expect("weapon pattern compiles")
+    sitrep_text::regex::compile(&format!(r"(?i)\b(?:{})\b", alternatives.join("|"))).expect("weapon pattern compiles")
 });
 
 /// Words that may stand between a count and a weapon without breaking the count ("two Katyusha rockets").

@@ -121,10 +121,12 @@ struct State<F> {
 impl<F: FnMut(char, usize, usize)> State<F> {
     /// Handles one char of the decomposition of the original char at `[start, end)`.
     fn push(&mut self, d: char, start: usize, end: usize) {
-        if is_combining_mark(d) || is_ignorable(d) || is_apostrophe(d) {
+        // ASCII is most of the text and is never a mark or ignorable: skip the Unicode tables.
+        let skip = if d.is_ascii() { d == '\'' } else { is_combining_mark(d) || is_ignorable(d) || is_apostrophe(d) };
+        if skip {
             return;
         }
-        if !d.is_alphanumeric() {
+        if !(if d.is_ascii() { d.is_ascii_alphanumeric() } else { d.is_alphanumeric() }) {
             self.separator(start, end);
             return;
         }

@@ -12,6 +12,7 @@
 mod clean;
 mod fold;
 mod id;
+pub mod regex;
 mod sentences;
 
 pub use clean::{boilerplate, clean, Cleaned, Pattern, Rule, DUPLICATE_LINE, MAX_BOILERPLATE_LINE, PATTERNS};
