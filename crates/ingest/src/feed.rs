@@ -63,7 +63,7 @@ pub fn parse_feed(bytes: &[u8], base_url: Option<&str>) -> Result<ParsedFeed, In
                 .iter()
                 .find(|l| l.rel.as_deref().map_or(true, |r| r == "alternate"))
                 .or(entry.links.first())
-                .map(|l| l.href.trim().to_string())
+                .map(|l| absolute(l.href.trim(), base_url))
                 .filter(|l| !l.is_empty());
             let content = entry.content.as_ref().and_then(|c| {
                 let body = c.body.as_deref()?;
@@ -85,6 +85,16 @@ pub fn parse_feed(bytes: &[u8], base_url: Option<&str>) -> Result<ParsedFeed, In
         link: feed.links.first().map(|l| l.href.clone()),
         entries,
     })
+}
+
+/// `link` made absolute against `base` (feed-rs does so for XML feeds, not for JSON Feed).
+fn absolute(link: &str, base: Option<&str>) -> String {
+    match (url::Url::parse(link), base.and_then(|b| url::Url::parse(b).ok())) {
+        (Err(url::ParseError::RelativeUrlWithoutBase), Some(base)) => {
+            base.join(link).map(String::from).unwrap_or_else(|_| link.to_string())
+        }
+        _ => link.to_string(),
+    }
 }
 
 /// The article of one feed item. With a fetcher, the item's link is fetched and its page read as
