@@ -61,7 +61,7 @@ pub fn parse_feed(bytes: &[u8], base_url: Option<&str>) -> Result<ParsedFeed, In
             let link = entry
                 .links
                 .iter()
-                .find(|l| l.rel.as_deref().map_or(true, |r| r == "alternate"))
+                .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
                 .or(entry.links.first())
                 .map(|l| absolute(l.href.trim(), base_url))
                 .filter(|l| !l.is_empty());

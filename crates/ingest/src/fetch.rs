@@ -350,7 +350,7 @@ impl FetchState {
 
     /// Whether `source` may be fetched at `now` (it is not waiting out a backoff).
     pub fn is_due(&self, source: &str, now: DateTime<Utc>) -> bool {
-        self.sources.get(source).and_then(|h| h.next_retry).map_or(true, |t| now >= t)
+        self.sources.get(source).and_then(|h| h.next_retry).is_none_or(|t| now >= t)
     }
 
     pub fn record_success(&mut self, source: &str, now: DateTime<Utc>) {

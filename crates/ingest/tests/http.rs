@@ -240,7 +240,7 @@ fn server_errors_are_retried_then_reported_failing() {
     assert_eq!(health.last_error_code.as_deref(), Some("http_error"));
     assert!(health.last_error.as_deref().is_some_and(|e| e.contains("500")), "{health:?}");
     assert!(!state.is_due(&down, now), "a failing source waits out its backoff");
-    assert_eq!(state.failing().map(|(url, _)| url.to_string()).collect::<Vec<_>>(), [down.clone()]);
+    assert_eq!(state.failing().map(|(url, _)| url.to_string()).collect::<Vec<_>>(), [down]);
 }
 
 #[test]
