@@ -243,6 +243,67 @@ mod tests {
         }
     }
 
+    fn read(bytes: &[u8]) -> Vec<String> {
+        items(bytes, Origin::file(std::path::Path::new("f.xml")), Some("https://wire.example/news/"), None)
+            .map(|item| match item {
+                Item::Article(a) => format!(
+                    "{}: {} | {} | {} | {}",
+                    a.origin.line.unwrap_or(0),
+                    a.title.unwrap_or_default(),
+                    a.url.unwrap_or_default(),
+                    a.published.map(|d| d.to_string()).unwrap_or_default(),
+                    a.text
+                ),
+                Item::Skipped(s) => format!("{}: skip {}", s.origin.line.unwrap_or(0), s.code),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn rss_items_become_articles() {
+        let rss = br#"<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title>
+            <item><title>Rockets hit K1</title><link>k1-rockets</link><pubDate>Fri, 27 Dec 2019 18:00:00 GMT</pubDate>
+              <description><![CDATA[<p>More than 30 rockets struck the K1 base.</p>]]></description></item>
+            <item><title>Empty</title><link>https://wire.example/empty</link></item>
+            </channel></rss>"#;
+        assert_eq!(
+            read(rss),
+            [
+                "1: Rockets hit K1 | https://wire.example/news/k1-rockets | 2019-12-27 | More than 30 rockets struck the K1 base.",
+                "2: skip empty",
+            ]
+        );
+    }
+
+    #[test]
+    fn malformed_and_hostile_feeds_are_one_error() {
+        let cases: &[&[u8]] = &[
+            b"<rss version=\"2.0\"><channel><title>Wire</title><item><title>cut",
+            b"<rss><channel></channel></rss>",
+            b"{\"version\": \"https://jsonfeed.org/version/1.1\", \"items\": [",
+            b"\x00\x01\x02",
+            b"",
+        ];
+        for bytes in cases {
+            let got = read(bytes);
+            assert_eq!(got.len(), 1, "{got:?}");
+            assert!(got[0].starts_with("0: skip "), "{got:?}");
+        }
+        // Entity expansion ("billion laughs") is not performed: no blow-up, at most a short text.
+        let mut laughs = String::from("<?xml version=\"1.0\"?><!DOCTYPE rss [<!ENTITY a \"lol\">");
+        for i in 1..10 {
+            laughs.push_str(&format!(
+                "<!ENTITY {} \"{}\">",
+                (b'a' + i) as char,
+                format!("&{};", (b'a' + i - 1) as char).repeat(10)
+            ));
+        }
+        laughs.push_str("]><rss version=\"2.0\"><channel><title>W</title><item><title>t</title><description>&j;</description></item></channel></rss>");
+        for item in read(laughs.as_bytes()) {
+            assert!(item.len() < 1000, "{item}");
+        }
+    }
+
     #[test]
     fn fragments_to_text() {
         assert_eq!(
