@@ -13,6 +13,10 @@ use std::time::Duration;
 /// The User-Agent every request carries, so that site operators can see who is fetching.
 pub const USER_AGENT: &str = concat!("sitrep/", env!("CARGO_PKG_VERSION"), " (+https://github.com/sitrep)");
 
+/// What sitrep can read, in order of preference.
+const ACCEPT: &str = "text/html, application/xhtml+xml, application/rss+xml, application/atom+xml, \
+                      application/feed+json, application/xml;q=0.9, text/plain;q=0.8, */*;q=0.5";
+
 /// Limits of one fetch. The defaults suit news pages and feeds.
 #[derive(Debug, Clone)]
 pub struct FetchConfig {
@@ -154,7 +158,7 @@ impl Fetcher {
         let mut current = check_url(url)?;
         let mut redirects = 0;
         loop {
-            let mut request = self.agent.get(current.as_str());
+            let mut request = self.agent.get(current.as_str()).set("Accept", ACCEPT);
             if let Some(v) = validators {
                 if let Some(etag) = &v.etag {
                     request = request.set("If-None-Match", etag);
