@@ -3,9 +3,10 @@
 
 use crate::decode::{charset_param, check_binary, decode_html_as, decode_text};
 use crate::feed::{self, looks_like_feed};
-use crate::fetch::{check_url, is_url, Fetched, Fetcher, Page};
+use crate::fetch::{check_url, is_url, FetchState, Fetched, Fetcher, Page};
 use crate::{discover, finish, html::parse_html, text_file, Fields, Format, IngestError, InputFile, Item};
 use crate::{Origin, Skipped};
+use chrono::{DateTime, Utc};
 use std::path::{Path, PathBuf};
 
 /// One input: a file found on disk, or a URL to fetch (a feed or a page).
@@ -108,8 +109,26 @@ impl Reader {
         self.read_page(page, origin)
     }
 
-    /// The items of a fetched body: a feed's entries, or the page as one article. `watch` calls
-    /// this with the pages it fetched conditionally itself.
+    /// One poll of a source URL, as `watch` does on its schedule: a conditional fetch whose
+    /// validators and outcome are recorded in `state`. `Ok(None)`: unchanged since the last poll
+    /// (304). `Err`: the source failed this time (after retries); `state` says for how long it has
+    /// been failing and when to try again.
+    pub fn poll(
+        &self,
+        url: &str,
+        state: &mut FetchState,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Box<dyn Iterator<Item = Item> + Send>>, IngestError> {
+        let Some(fetcher) = &self.fetcher else {
+            return Err(IngestError::Network { url: url.to_string(), message: "fetching is turned off".into() });
+        };
+        match fetcher.get_tracked(url, state, now)? {
+            Fetched::NotModified => Ok(None),
+            Fetched::Page(page) => Ok(Some(self.read_page(page, Origin::file(Path::new(url))))),
+        }
+    }
+
+    /// The items of a fetched body: a feed's entries, or the page as one article.
     pub fn read_page(&self, page: Page, origin: Origin) -> Box<dyn Iterator<Item = Item> + Send> {
         if is_feed(&page) {
             return feed::items(&page.body, origin, Some(&page.url), self.link_fetcher());

@@ -364,3 +364,30 @@ fn atom_and_json_feeds_resolve_relative_links() {
     );
     assert_eq!(server.hits("/news/a1"), 2);
 }
+
+#[test]
+fn polling_a_feed_fetches_only_what_changed_and_reports_failures() {
+    let server = Server::start(|r| match r.path.as_str() {
+        "/feed" if r.header("If-None-Match") == Some("\"f1\"") => status(304),
+        "/feed" => {
+            let host = r.header("Host").unwrap_or("").to_string();
+            let mut feed = ok("application/rss+xml", rss(&format!("http://{host}")));
+            feed.headers.push(("ETag", "\"f1\"".into()));
+            feed
+        }
+        "/a1" => ok("text/html", ARTICLE),
+        _ => status(503),
+    });
+    let reader = Reader::online(fetcher(FetchConfig { retries: 1, ..FetchConfig::default() }), false);
+    let mut state = FetchState::new();
+    let now = Utc::now();
+    let first = reader.poll(&server.url("/feed"), &mut state, now).unwrap().expect("a new feed");
+    assert_eq!(first.count(), 3);
+    assert!(reader.poll(&server.url("/feed"), &mut state, now).unwrap().is_none(), "unchanged: 304");
+    let down = server.url("/down");
+    assert_eq!(reader.poll(&down, &mut state, now).err().map(|e| e.code()), Some("http_error"));
+    assert_eq!(reader.poll(&down, &mut state, now).err().map(|e| e.code()), Some("http_error"));
+    assert_eq!(state.sources[&down].consecutive_failures, 2);
+    assert!(!state.is_due(&down, now));
+    assert!(Reader::offline().poll(&down, &mut state, now).is_err());
+}
