@@ -31,6 +31,8 @@ struct Response {
     body: Vec<u8>,
     /// Wait this long before answering at all.
     delay: Duration,
+    /// Send the body a byte at a time with this pause between bytes.
+    trickle: Option<Duration>,
 }
 
 fn ok(content_type: &str, body: impl Into<Vec<u8>>) -> Response {
@@ -116,7 +118,20 @@ fn answer(stream: TcpStream, handler: &Handler, log: &Mutex<Vec<Request>>) {
     }
     head.push_str("\r\n");
     // The client may hang up early (a capped body): that is not the server's problem.
-    let _ = out.write_all(head.as_bytes()).and_then(|()| out.write_all(&response.body));
+    let _ = out.write_all(head.as_bytes());
+    match response.trickle {
+        Some(pause) => {
+            for byte in &response.body {
+                if out.write_all(&[*byte]).and_then(|()| out.flush()).is_err() {
+                    return;
+                }
+                std::thread::sleep(pause);
+            }
+        }
+        None => {
+            let _ = out.write_all(&response.body);
+        }
+    }
 }
 
 fn fetcher(config: FetchConfig) -> Fetcher {
@@ -190,6 +205,15 @@ fn a_slow_server_times_out() {
     let fetcher = fetcher(FetchConfig { timeout: Duration::from_millis(300), retries: 1, ..FetchConfig::default() });
     assert_eq!(code(fetcher.get(&server.url("/slow"), None)), "timeout");
     assert_eq!(server.hits("/slow"), 2, "a timeout is retried");
+}
+
+#[test]
+fn a_trickling_body_times_out_as_a_whole() {
+    // Each byte comes well within any per-read timeout; only a deadline on the whole request ends it.
+    let server =
+        Server::start(|_| Response { trickle: Some(Duration::from_millis(50)), ..ok("text/html", vec![b'a'; 200]) });
+    let fetcher = fetcher(FetchConfig { timeout: Duration::from_millis(500), retries: 0, ..FetchConfig::default() });
+    assert_eq!(code(fetcher.get(&server.url("/trickle"), None)), "timeout");
 }
 
 #[test]
