@@ -2,6 +2,7 @@
 
 mod demo;
 mod export;
+mod fetch;
 mod gazetteer;
 mod show;
 mod table;
@@ -37,9 +38,10 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Read articles (text files, directories, JSONL, HTML) into the ledger.
+    /// Read articles (text files, directories, JSONL, HTML, RSS/Atom/JSON feeds, WARC crawls, and
+    /// http(s) URLs of feeds or pages) into the ledger.
     Ingest {
-        /// Files or directories (recursive).
+        /// Files, directories (recursive) or http(s) URLs.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
         /// New articles per transaction.
@@ -48,6 +50,8 @@ enum Command {
         /// Print the summary as JSON.
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        fetch: fetch::FetchArgs,
     },
     /// List events.
     Events {
@@ -257,10 +261,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     match cli.command {
-        Command::Ingest { paths, batch_size, json } => {
+        Command::Ingest { paths, batch_size, json, fetch } => {
             let mut store = open_store(&cli.db)?;
             let analyzer = gazetteer::analyzer(&cli.gazetteer)?;
-            let report = ingest_paths(&analyzer, store.as_mut(), &paths, batch_size)?;
+            let report = ingest_sources(&analyzer, store.as_mut(), &paths, batch_size, &fetch.reader())?;
             if json {
                 writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;
             } else {
@@ -382,15 +386,26 @@ fn run(cli: Cli) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Ingests paths with a progress bar on standard error.
+/// Ingests paths with a progress bar on standard error, fetching nothing.
 pub(crate) fn ingest_paths(
     analyzer: &Analyzer,
     store: &mut dyn Store,
     paths: &[PathBuf],
     batch_size: usize,
 ) -> Result<IngestReport> {
-    let (files, missing) = sitrep_ingest::discover(paths);
-    let total: u64 = files.iter().map(|f| f.size).sum();
+    ingest_sources(analyzer, store, paths, batch_size, &sitrep_ingest::Reader::offline())
+}
+
+/// Ingests paths and URLs, read by `reader`, with a progress bar on standard error.
+fn ingest_sources(
+    analyzer: &Analyzer,
+    store: &mut dyn Store,
+    paths: &[PathBuf],
+    batch_size: usize,
+    reader: &sitrep_ingest::Reader,
+) -> Result<IngestReport> {
+    let (files, missing) = sitrep_ingest::sources(paths);
+    let total: u64 = files.iter().map(|f| f.size()).sum();
     let bar = indicatif::ProgressBar::new(total);
     bar.set_style(
         indicatif::ProgressStyle::with_template("{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} {msg}")
@@ -400,7 +415,8 @@ pub(crate) fn ingest_paths(
         bar.set_position(p.bytes_done);
         bar.set_message(format!("{} files, {} articles", p.files_done, p.articles_read));
     };
-    let mut report = sitrep_pipeline::ingest(analyzer, store, &files, &IngestOptions { batch_size }, &mut on_progress)?;
+    let options = IngestOptions { batch_size };
+    let mut report = sitrep_pipeline::ingest_sources(analyzer, store, &files, reader, &options, &mut on_progress)?;
     bar.finish_and_clear();
     for s in missing {
         report.skip(s.code, &s.origin.to_string(), &s.message);

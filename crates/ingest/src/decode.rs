@@ -91,6 +91,31 @@ fn decode_with(encoding: &'static Encoding, bytes: &[u8], how: &str) -> Decoded 
     Decoded { text: text.into_owned(), warning }
 }
 
+/// Decodes an HTML page that came with a transport-level charset (an HTTP `Content-Type` header,
+/// live or archived): a byte-order mark wins, then that charset, then what [`decode_html`] finds.
+pub(crate) fn decode_html_as(bytes: &[u8], charset: Option<&str>) -> Decoded {
+    if Encoding::for_bom(bytes).is_none() {
+        if let Some(encoding) = charset.and_then(|label| Encoding::for_label(label.trim().as_bytes())) {
+            if encoding != UTF_16LE && encoding != UTF_16BE {
+                return if encoding == UTF_8 {
+                    decode_text(bytes)
+                } else {
+                    decode_with(encoding, bytes, "HTTP charset")
+                };
+            }
+        }
+    }
+    decode_html(bytes)
+}
+
+/// The `charset` parameter of a `Content-Type` value such as `text/html; charset="utf-8"`.
+pub(crate) fn charset_param(content_type: &str) -> Option<&str> {
+    content_type.split(';').skip(1).find_map(|param| {
+        let (name, value) = param.split_once('=')?;
+        name.trim().eq_ignore_ascii_case("charset").then(|| value.trim().trim_matches(['"', '\'']))
+    })
+}
+
 /// The encoding named by the first `charset=` in the first bytes of an HTML page.
 fn declared_charset(bytes: &[u8]) -> Option<&'static Encoding> {
     let head = bytes.get(..CHARSET_PRESCAN_BYTES).unwrap_or(bytes).to_ascii_lowercase();

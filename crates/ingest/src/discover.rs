@@ -37,7 +37,7 @@ impl Walk {
             Err(e) => return self.skip(path, IngestError::Io(e)),
         };
         if metadata.is_file() {
-            self.files.push(InputFile { path: path.to_path_buf(), size: metadata.len(), format: Format::of(path) });
+            self.files.push(InputFile { path: path.to_path_buf(), size: metadata.len(), format: Format::detect(path) });
         } else if metadata.is_dir() {
             self.walk_dir(path);
         } else {

@@ -7,22 +7,31 @@
 //!   or line over the limit is skipped without being held in memory.
 //! - Output is deterministic: [`discover`] sorts directory entries.
 //!
-//! Formats: plain text with optional headers ([`Format::Text`]), JSONL dumps ([`Format::Jsonl`])
-//! and HTML pages ([`Format::Html`]).
+//! - Only [`fetch`] touches the network, only for `http`/`https` URLs, and every fetch is bounded
+//!   in time, bytes (after decompression) and redirects.
+//!
+//! Formats: plain text with optional headers ([`Format::Text`]), JSONL dumps ([`Format::Jsonl`]),
+//! HTML pages ([`Format::Html`]), RSS/Atom/JSON feeds ([`Format::Feed`]) and WARC crawls
+//! ([`Format::Warc`]); [`Reader`] adds URLs and following feed items' links.
 
 mod date;
 mod decode;
 mod discover;
 mod error;
+pub mod feed;
+pub mod fetch;
 mod html;
 mod jsonl;
+mod source;
 mod text_file;
 mod url;
+pub mod warc;
 
 pub use date::parse_date;
 pub use discover::discover;
 pub use error::IngestError;
 pub use html::{parse_html, HtmlDocument};
+pub use source::{sources, Reader, Source};
 pub use url::host;
 
 use sitrep_model::Diagnostic;
@@ -45,11 +54,16 @@ pub enum Format {
     Text,
     Jsonl,
     Html,
+    /// RSS 2.0, RSS 1.0 (RDF), Atom or JSON Feed.
+    Feed,
+    /// A WARC crawl (`.warc`, `.warc.gz`), read record by record.
+    Warc,
 }
 
 impl Format {
-    /// `.jsonl`/`.ndjson` → Jsonl, `.html`/`.htm`/`.xhtml` → Html, everything else → Text
-    /// (extensions compared ignoring case).
+    /// `.jsonl`/`.ndjson` → Jsonl, `.html`/`.htm`/`.xhtml` → Html, `.rss`/`.atom` → Feed,
+    /// `.warc` → Warc, everything else → Text (extensions compared ignoring case). See
+    /// [`Format::detect`] for `.xml` and `.json` feeds.
     pub fn of(path: &Path) -> Format {
         // "page.html.gz" is HTML: the format is that of the name under the compression suffix.
         let path = if is_gzip(path) { Path::new(path.file_stem().unwrap_or_default()) } else { path };
@@ -57,7 +71,34 @@ impl Format {
         match ext.as_str() {
             "jsonl" | "ndjson" => Format::Jsonl,
             "html" | "htm" | "xhtml" => Format::Html,
+            "rss" | "atom" => Format::Feed,
+            "warc" => Format::Warc,
             _ => Format::Text,
+        }
+    }
+
+    /// [`Format::of`], and for `.xml`, `.json` and `.feed` files a look at the first bytes: a
+    /// feed is [`Format::Feed`], anything else stays text.
+    pub fn detect(path: &Path) -> Format {
+        let format = Format::of(path);
+        let inner = if is_gzip(path) { Path::new(path.file_stem().unwrap_or_default()) } else { path };
+        let ext = inner.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+        if format != Format::Text || !matches!(ext.as_str(), "xml" | "json" | "feed") {
+            return format;
+        }
+        let mut head = Vec::new();
+        let read = File::open(path).and_then(|f| {
+            if is_gzip(path) {
+                flate2::read::MultiGzDecoder::new(f).take(4096).read_to_end(&mut head)
+            } else {
+                f.take(4096).read_to_end(&mut head)
+            }
+        });
+        // An unreadable or truncated file is reported when it is read, as text.
+        if read.is_ok() && feed::looks_like_feed(&head) {
+            Format::Feed
+        } else {
+            format
         }
     }
 }
@@ -74,7 +115,8 @@ pub struct InputFile {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Origin {
     pub path: PathBuf,
-    /// 1-based line number, for items of line-oriented files.
+    /// 1-based line number for items of line-oriented files; the item number in a feed; the
+    /// record number in a WARC.
     pub line: Option<usize>,
 }
 
@@ -136,11 +178,21 @@ pub enum Item {
 }
 
 /// Stream the items of one file. JSONL is read line by line, never whole into memory; each bad
-/// line is one [`Skipped`] with its line number. Text and HTML files give exactly one item.
+/// line is one [`Skipped`] with its line number. Text and HTML files give exactly one item; a
+/// feed one per entry (from the feed's own text: [`Reader`] follows links); a WARC one per
+/// response record, streamed.
 pub fn read(file: &InputFile) -> Box<dyn Iterator<Item = Item> + Send> {
     match file.format {
         Format::Jsonl => jsonl::read(&file.path),
         Format::Text | Format::Html => Box::new(std::iter::once(read_document(file))),
+        Format::Warc => warc::read(&file.path),
+        Format::Feed => {
+            let origin = Origin::file(&file.path);
+            match read_bytes(file) {
+                Ok(bytes) => feed::items(&bytes, origin, None, None),
+                Err(error) => Box::new(std::iter::once(Item::Skipped(Skipped::new(origin, error)))),
+            }
+        }
     }
 }
 
@@ -164,7 +216,8 @@ fn read_document(file: &InputFile) -> Item {
     }
 }
 
-fn document(file: &InputFile) -> Result<(Fields, String), IngestError> {
+/// The bytes of a whole file (decompressed when `.gz`), refusing more than [`MAX_ITEM_BYTES`].
+pub(crate) fn read_bytes(file: &InputFile) -> Result<Vec<u8>, IngestError> {
     if file.size > MAX_ITEM_BYTES {
         return Err(IngestError::TooLarge { size: file.size });
     }
@@ -185,6 +238,11 @@ fn document(file: &InputFile) -> Result<(Fields, String), IngestError> {
         return Err(IngestError::Empty("file"));
     }
     decode::check_binary(&bytes)?;
+    Ok(bytes)
+}
+
+fn document(file: &InputFile) -> Result<(Fields, String), IngestError> {
+    let bytes = read_bytes(file)?;
     match file.format {
         Format::Html => {
             let decoded = decode::decode_html(&bytes);
@@ -198,7 +256,7 @@ fn document(file: &InputFile) -> Result<(Fields, String), IngestError> {
             };
             Ok((fields, doc.text))
         }
-        Format::Text | Format::Jsonl => {
+        Format::Text | Format::Jsonl | Format::Feed | Format::Warc => {
             let decoded = decode::decode_text(&bytes);
             let (mut fields, body) = text_file::parse(&decoded.text);
             fields.warnings.splice(0..0, decoded.warning);

@@ -361,3 +361,30 @@ fn extraction_benchmark() {
     assert!(pages >= 100.0, "only {pages} pages");
     assert!(f1 >= MIN_F1, "F1 {f1:.3} is below {MIN_F1}");
 }
+
+#[test]
+fn feeds_are_detected_by_content() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = br#"{"version": "https://jsonfeed.org/version/1.1", "title": "Desk",
+        "items": [{"id": "1", "url": "https://desk.example/1", "title": "Strike", "content_text": "A drone strike hit the airport."}]}"#;
+    let rss = b"<rss version=\"2.0\"><channel><title>Wire</title><item><title>T</title>\
+        <description>Rockets hit the base.</description></item></channel></rss>";
+    let cases: &[(&str, &[u8], Format)] = &[
+        ("desk.json", json, Format::Feed),
+        ("wire.xml", rss, Format::Feed),
+        ("wire.rss", rss, Format::Feed),
+        ("notes.json", b"{\"note\": \"not a feed\"}", Format::Text),
+        ("map.xml", b"<?xml version=\"1.0\"?><kml></kml>", Format::Text),
+        ("crawl.warc.gz", b"", Format::Warc),
+    ];
+    for (name, content, format) in cases {
+        let path = dir.path().join(name);
+        fs::write(&path, content).unwrap();
+        let (files, _) = discover(&[path]);
+        assert_eq!(files[0].format, *format, "{name}");
+    }
+    assert_eq!(
+        read_path(&dir.path().join("desk.json")),
+        ["1: text=\"A drone strike hit the airport.\" id=\"1\" title=\"Strike\" url=\"https://desk.example/1\" outlet=\"Desk\""]
+    );
+}

@@ -9,7 +9,7 @@ mod analyze;
 mod report;
 
 use chrono::{Duration, NaiveDate};
-use sitrep_ingest::{InputFile, Item, RawArticle};
+use sitrep_ingest::{InputFile, Item, RawArticle, Reader, Source};
 use sitrep_model::{Severity, SourceMeta, SourcedMention};
 use sitrep_store::{ArticleSighting, Batch, LogEntry, Store, StoreError};
 use std::collections::{BTreeSet, HashSet};
@@ -58,7 +58,8 @@ struct Pending {
     ids_in_batch: HashSet<String>,
 }
 
-/// Ingests `files` into `store`, calling `progress` as it goes.
+/// Ingests `files` into `store`, calling `progress` as it goes. Nothing is fetched: feed items
+/// are read from the feed's own text.
 pub fn ingest(
     analyzer: &Analyzer,
     store: &mut dyn Store,
@@ -66,11 +67,25 @@ pub fn ingest(
     options: &IngestOptions,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<IngestReport, PipelineError> {
+    let sources: Vec<Source> = files.iter().cloned().map(Source::File).collect();
+    ingest_sources(analyzer, store, &sources, &Reader::offline(), options, progress)
+}
+
+/// Ingests files and URLs into `store`, read by `reader` (which decides whether URLs and feed
+/// items' links are fetched), calling `progress` as it goes.
+pub fn ingest_sources(
+    analyzer: &Analyzer,
+    store: &mut dyn Store,
+    sources: &[Source],
+    reader: &Reader,
+    options: &IngestOptions,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<IngestReport, PipelineError> {
     let mut report = IngestReport::default();
     let mut pending = Pending::default();
     let mut state = Progress::default();
-    for file in files {
-        for item in sitrep_ingest::read(file) {
+    for source in sources {
+        for item in reader.read(source) {
             match item {
                 Item::Skipped(s) => {
                     report.skip(s.code, &s.origin.to_string(), &s.message);
@@ -93,7 +108,7 @@ pub fn ingest(
             }
         }
         state.files_done += 1;
-        state.bytes_done += file.size;
+        state.bytes_done += source.size();
         progress(state);
     }
     flush(store, &mut pending, &mut report)?;
