@@ -173,6 +173,7 @@ impl FilterArgs {
             event_type: self.event_type.clone(),
             text: self.text.clone(),
             limit: self.limit,
+            ..EventFilter::default()
         }
     }
 }
