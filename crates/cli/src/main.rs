@@ -3,6 +3,7 @@
 mod demo;
 mod export;
 mod gazetteer;
+mod serve;
 mod show;
 mod table;
 
@@ -96,6 +97,15 @@ enum Command {
     },
     /// Row counts of the ledger.
     Stats,
+    /// Serve the web UI and HTTP API (read-only unless a token is given).
+    Serve {
+        /// Address to listen on; stays on this machine unless you give another interface.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: String,
+        /// Enables POST /api/articles for requests with `Authorization: Bearer <token>`.
+        #[arg(long, env = "SITREP_TOKEN", hide_env_values = true)]
+        token: Option<String>,
+    },
     /// Extend the dictionaries: convert a GeoNames dump into an extra places file.
     Gazetteer {
         #[command(subcommand)]
@@ -329,6 +339,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     writeln!(out, "  {b}")?;
                 }
             }
+        }
+        Command::Serve { addr, token } => {
+            serve::run(&mut out, &cli.db, &addr, token)?;
         }
         Command::Stats => {
             let store = open_store(&cli.db)?;
