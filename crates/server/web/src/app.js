@@ -399,7 +399,8 @@
     const box = el('div', { id: 'map' });
     const status = el('p', { class: 'muted', id: 'map-status' }, 'Loading the map…');
     view.replaceChildren(status, box);
-    const map = L.map(box, { worldCopyJump: true, preferCanvas: false }).setView([32, 44], 5);
+    // No tile layer sets zoom limits, and clustering needs them.
+    const map = L.map(box, { worldCopyJump: true, minZoom: 2, maxZoom: 12 }).setView([32, 44], 5);
     currentMap = map;
     map.attributionControl.addAttribution('Outlines: Natural Earth (public domain)');
     const topo = await api('/assets/vendor/countries-50m.json');
