@@ -195,8 +195,6 @@ pub struct EventSummary {
     pub n_articles: u32,
     /// Distinct outlets carrying those articles.
     pub n_outlets: u32,
-    /// When the event was last written (UTC, `YYYY-MM-DDTHH:MM:SSZ`).
-    pub updated_at: String,
 }
 
 /// One page of events and the cursor of the next page (`None` on the last page).

@@ -21,10 +21,14 @@ fn sort_key(sort: EventSort) -> (&'static str, bool) {
     }
 }
 
+/// The longest date range an event can have, in days: a year-precision date is the widest the
+/// recognisers give (a leap year, plus slack).
+const MAX_DATE_SPAN_DAYS: i64 = 370;
+
 const SUMMARY_COLUMNS: &str = "e.id, e.event_type, e.sub_event_type, e.date, e.date_end, e.date_precision,
     e.country, e.admin1, e.location, e.latitude, e.longitude, e.geo_precision, e.actor1, e.actor2,
     e.assoc_actors, e.weapon, e.fatalities_low, e.fatalities_best, e.fatalities_high,
-    e.injured_low, e.injured_best, e.injured_high, e.n_articles, e.n_outlets, e.updated_at";
+    e.injured_low, e.injured_best, e.injured_high, e.n_articles, e.n_outlets";
 
 /// A cursor names the order it belongs to, the sort key and the id of the last row of a page.
 /// It travels as hex so that it is safe in a URL as it is.
@@ -87,7 +91,6 @@ fn summary(r: &Row<'_>) -> rusqlite::Result<(EventSummary, [Option<String>; 2])>
             injured: toll(19)?,
             n_articles: r.get(22)?,
             n_outlets: r.get(23)?,
-            updated_at: r.get(24)?,
         },
         [r.get(3)?, r.get(4)?],
     ))
@@ -97,26 +100,43 @@ pub(crate) fn event_page(conn: &Connection, filter: &EventFilter) -> Result<Even
     let (key, ascending) = sort_key(filter.sort);
     let after = filter.cursor.as_deref().map(str::trim).filter(|c| !c.is_empty());
     let (cmp, dir) = if ascending { (">", "ASC") } else { ("<", "DESC") };
-    // Two statements per order (with and without a cursor) rather than an `OR`, so that SQLite
-    // starts the index walk at the cursor instead of scanning up to it.
-    let resume = if after.is_some() { format!("AND ({key}, e.id) {cmp} (:key, :id)") } else { String::new() };
+    // Statements differ by order and by which bounds apply (never by values), rather than
+    // switching conditions off with `OR`: SQLite then starts the index walk at the cursor or the
+    // date bound instead of scanning up to it. The bare `key >= :key` repeats what the row-value
+    // comparison implies, in the form SQLite can search an expression index with.
+    let mut bounds = String::new();
+    let mut params = filter_params(filter);
+    if let Some(cursor) = after {
+        let (k, id) = decode_cursor(filter.sort, cursor)?;
+        bounds.push_str(&format!(" AND {key} {cmp}= :key AND ({key}, e.id) {cmp} (:key, :id)"));
+        params.push((":key", k));
+        params.push((":id", Value::Text(id)));
+    }
+    if matches!(filter.sort, EventSort::DateAsc | EventSort::DateDesc) {
+        // Implied by the date filters (undated events fail them anyway): `until` bounds the start
+        // date exactly; `since` bounds the end date, and a start date lies at most
+        // MAX_DATE_SPAN_DAYS before its end date (the widest precision is a year).
+        if let Some(until) = filter.until {
+            bounds.push_str(&format!(" AND {key} <= :until_key"));
+            params.push((":until_key", Value::Text(until.format("%Y-%m-%d").to_string())));
+        }
+        if let Some(since) = filter.since {
+            let floor = since - chrono::Duration::days(MAX_DATE_SPAN_DAYS);
+            bounds.push_str(&format!(" AND {key} >= :since_key"));
+            params.push((":since_key", Value::Text(floor.format("%Y-%m-%d").to_string())));
+        }
+    }
     let sql = format!(
         "SELECT {SUMMARY_COLUMNS}, {key} AS sort_key FROM events e
-         WHERE {FILTER_SQL} {resume}
+         WHERE {FILTER_SQL} {bounds}
          ORDER BY {key} {dir}, e.id {dir}
          LIMIT :limit"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let mut params = filter_params(filter);
-    if let Some(cursor) = after {
-        let (k, id) = decode_cursor(filter.sort, cursor)?;
-        params.push((":key", k));
-        params.push((":id", Value::Text(id)));
-    }
     // One row more than the page: whether it exists says whether there is a next page.
     let page = filter.limit.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX - 1));
     params.push((":limit", Value::Integer(if page < 0 { -1 } else { page + 1 })));
-    let rows = stmt.query_map(as_named(&params).as_slice(), |r| Ok((summary(r)?, r.get::<_, Value>(25)?)))?;
+    let rows = stmt.query_map(as_named(&params).as_slice(), |r| Ok((summary(r)?, r.get::<_, Value>(24)?)))?;
     let mut events = Vec::new();
     let mut last_key = Value::Null;
     let mut more = false;

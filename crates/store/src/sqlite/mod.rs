@@ -60,6 +60,10 @@ impl SqliteStore {
         if found > SCHEMA_VERSION {
             return Err(StoreError::TooNew { found, supported: SCHEMA_VERSION });
         }
+        // Readers serve many small queries over a possibly large file: a bigger page cache and
+        // memory-mapped reads save a system call per page. Failure to set either is harmless.
+        let _ = conn.pragma_update(None, "cache_size", -32_000);
+        let _ = conn.pragma_update(None, "mmap_size", 268_435_456);
         if found < SCHEMA_VERSION {
             return Err(StoreError::Unsupported(format!(
                 "{} has schema version {found}, this sitrep reads {SCHEMA_VERSION}: open it read-write once to upgrade it",
