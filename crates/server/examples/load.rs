@@ -154,7 +154,8 @@ fn main() {
     }
     let target = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target");
     let db = a.db.clone().unwrap_or_else(|| target.join(format!("load-{}.db", a.events)));
-    let have = sitrep_store::open(&db.to_string_lossy()).and_then(|s| s.counts()).map(|c| c.events as usize).unwrap_or(0);
+    let have =
+        sitrep_store::open(&db.to_string_lossy()).and_then(|s| s.counts()).map(|c| c.events as usize).unwrap_or(0);
     if have < a.events {
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
@@ -208,8 +209,19 @@ fn main() {
     let events = wrk(&base, &paths, a.seconds, a.connections, tmp.path());
     let peer = wrk(&base, &["/api/openapi.json".to_string()], a.seconds.div_ceil(3).max(1), a.connections, tmp.path());
     println!("{:<44} {:>10} {:>9} {:>9}  errors", "endpoint", "req/s", "p50 ms", "p99 ms");
-    for (name, r) in [("GET /api/events (8 query shapes, 50 per page)", &events), ("peer: GET /api/openapi.json (no database)", &peer)] {
+    for (name, r) in [
+        ("GET /api/events (8 query shapes, 50 per page)", &events),
+        ("peer: GET /api/openapi.json (no database)", &peer),
+    ] {
         println!("{name:<44} {:>10.0} {:>9.2} {:>9.2}  {}", r.requests_per_s, r.p50_ms, r.p99_ms, r.errors);
+    }
+    // Each query shape alone, briefly: which one costs what.
+    let each = (a.seconds / 10).max(2);
+    println!("each query shape alone, {each} s each:");
+    for path in &paths {
+        let r = wrk(&base, std::slice::from_ref(path), each, a.connections, tmp.path());
+        let shown = if path.len() > 70 { format!("{}…", &path[..70]) } else { path.clone() };
+        println!("  {shown:<72} {:>8.0} req/s  p50 {:>7.2} ms  p99 {:>7.2} ms", r.requests_per_s, r.p50_ms, r.p99_ms);
     }
     let verdict = events.requests_per_s >= 1000.0 && events.p99_ms < 50.0;
     println!("target (>= 1000 req/s, p99 < 50 ms on the events endpoint): {}", if verdict { "met" } else { "NOT met" });

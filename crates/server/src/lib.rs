@@ -127,13 +127,31 @@ pub fn router(state: AppState) -> Router {
         .with_state(Arc::new(state))
 }
 
-/// Serves `router` on `listener` until `shutdown` resolves.
+/// How long requests in flight get to finish once shutdown is asked for. Live streams never
+/// finish on their own, so without this limit an open browser tab would keep the server up.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(3);
+
+/// Serves `router` on `listener` until `shutdown` resolves (then at most `SHUTDOWN_GRACE` more).
 pub async fn serve(
     listener: tokio::net::TcpListener,
     router: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServerError> {
-    axum::serve(listener, router).with_graceful_shutdown(shutdown).await.map_err(ServerError::Serve)
+    let (asked, asked_rx) = tokio::sync::oneshot::channel::<()>();
+    let server = axum::serve(listener, router).with_graceful_shutdown(async move {
+        shutdown.await;
+        let _ = asked.send(());
+    });
+    tokio::select! {
+        result = server => result.map_err(ServerError::Serve),
+        _ = async {
+            if asked_rx.await.is_ok() {
+                tokio::time::sleep(SHUTDOWN_GRACE).await;
+            } else {
+                std::future::pending::<()>().await;
+            }
+        } => Ok(()),
+    }
 }
 
 /// Binds `addr` (e.g. `127.0.0.1:8080`; port 0 picks a free one).

@@ -25,6 +25,10 @@ CREATE INDEX events_page_date_asc ON events (coalesce(date, '~'), id);
 CREATE INDEX events_page_date_desc ON events (coalesce(date, ''), id);
 CREATE INDEX events_page_fatalities ON events (coalesce(fatalities_best, -1), id);
 
+-- The widest date range stored, read with max() in O(log n): a `since` filter bounds the walk
+-- of the start-date index by it.
+CREATE INDEX events_date_span ON events ((julianday(date_end) - julianday(date)));
+
 -- Filters and per-actor / per-place counts.
 CREATE INDEX events_admin1 ON events (admin1);
 CREATE INDEX events_actor1 ON events (actor1_id);

@@ -21,10 +21,6 @@ fn sort_key(sort: EventSort) -> (&'static str, bool) {
     }
 }
 
-/// The longest date range an event can have, in days: a year-precision date is the widest the
-/// recognisers give (a leap year, plus slack).
-const MAX_DATE_SPAN_DAYS: i64 = 370;
-
 const SUMMARY_COLUMNS: &str = "e.id, e.event_type, e.sub_event_type, e.date, e.date_end, e.date_precision,
     e.country, e.admin1, e.location, e.latitude, e.longitude, e.geo_precision, e.actor1, e.actor2,
     e.assoc_actors, e.weapon, e.fatalities_low, e.fatalities_best, e.fatalities_high,
@@ -114,14 +110,17 @@ pub(crate) fn event_page(conn: &Connection, filter: &EventFilter) -> Result<Even
     }
     if matches!(filter.sort, EventSort::DateAsc | EventSort::DateDesc) {
         // Implied by the date filters (undated events fail them anyway): `until` bounds the start
-        // date exactly; `since` bounds the end date, and a start date lies at most
-        // MAX_DATE_SPAN_DAYS before its end date (the widest precision is a year).
+        // date exactly; `since` bounds the end date, and no start date lies further before its
+        // end date than the widest stored range (an index answers that at once).
         if let Some(until) = filter.until {
             bounds.push_str(&format!(" AND {key} <= :until_key"));
             params.push((":until_key", Value::Text(until.format("%Y-%m-%d").to_string())));
         }
         if let Some(since) = filter.since {
-            let floor = since - chrono::Duration::days(MAX_DATE_SPAN_DAYS);
+            let widest: f64 = conn
+                .prepare_cached("SELECT ifnull(max(julianday(date_end) - julianday(date)), 0) FROM events")?
+                .query_row([], |r| r.get(0))?;
+            let floor = since - chrono::Duration::days(widest.ceil() as i64 + 1);
             bounds.push_str(&format!(" AND {key} >= :since_key"));
             params.push((":since_key", Value::Text(floor.format("%Y-%m-%d").to_string())));
         }

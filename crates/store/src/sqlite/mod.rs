@@ -63,7 +63,7 @@ impl SqliteStore {
         // Readers serve many small queries over a possibly large file: a bigger page cache and
         // memory-mapped reads save a system call per page. Failure to set either is harmless.
         let _ = conn.pragma_update(None, "cache_size", -32_000);
-        let _ = conn.pragma_update(None, "mmap_size", 268_435_456);
+        let _ = conn.pragma_update(None, "mmap_size", 2_000_000_000i64);
         if found < SCHEMA_VERSION {
             return Err(StoreError::Unsupported(format!(
                 "{} has schema version {found}, this sitrep reads {SCHEMA_VERSION}: open it read-write once to upgrade it",
