@@ -91,7 +91,7 @@ fn filters_narrow_the_list() {
         let expected: Vec<&Value> = every.iter().filter(|e| keep(e)).collect();
         assert!(!got.is_empty(), "{query} matched nothing");
         assert_eq!(got.len(), expected.len(), "{query}");
-        assert!(got.iter().all(|e| keep(e)), "{query}");
+        assert!(got.iter().all(keep), "{query}");
     };
     check("country=iq", &|e| e["country"] == "IQ");
     check("type=Air/drone%20strike", &|e| e["sub_event_type"] == "Air/drone strike");
@@ -148,7 +148,9 @@ fn errors_are_json_with_stable_codes() {
 /// Slices a UTF-8 byte span out of a text, checking it falls on character boundaries.
 fn slice(text: &str, span: &Value) -> String {
     let (a, b) = (span["start"].as_u64().unwrap() as usize, span["end"].as_u64().unwrap() as usize);
-    text.get(a..b).unwrap_or_else(|| panic!("span {a}..{b} is not on char boundaries of a {}-byte text", text.len())).to_string()
+    text.get(a..b)
+        .unwrap_or_else(|| panic!("span {a}..{b} is not on char boundaries of a {}-byte text", text.len()))
+        .to_string()
 }
 
 #[test]
@@ -215,7 +217,8 @@ fn actors_places_and_timeline_answer() {
 
     let t = get(&s.url("/api/timeline?bucket=week&by=type")).json();
     let periods = t["periods"].as_array().unwrap();
-    let starts: Vec<chrono::NaiveDate> = periods.iter().map(|p| p["start"].as_str().unwrap().parse().unwrap()).collect();
+    let starts: Vec<chrono::NaiveDate> =
+        periods.iter().map(|p| p["start"].as_str().unwrap().parse().unwrap()).collect();
     assert!(starts.windows(2).all(|w| (w[1] - w[0]).num_days() == 7), "weeks are contiguous");
     let total: u64 = periods.iter().map(|p| p["total"].as_u64().unwrap()).sum();
     let dated = all("limit=500").iter().filter(|e| e["date"].is_string()).count() as u64;
@@ -290,11 +293,8 @@ fn the_ui_and_its_libraries_are_served_from_the_binary_with_strict_headers() {
 fn writable(token: Option<&str>) -> (tempfile::TempDir, TestServer) {
     let dir = tempfile::tempdir().unwrap();
     let db = common::demo_db(dir.path());
-    let options = Options {
-        token: token.map(str::to_string),
-        poll_interval: Duration::from_millis(100),
-        ..Options::default()
-    };
+    let options =
+        Options { token: token.map(str::to_string), poll_interval: Duration::from_millis(100), ..Options::default() };
     let server = TestServer::start(&db, options);
     (dir, server)
 }
