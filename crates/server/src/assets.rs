@@ -23,7 +23,10 @@ fn serve(path: &str) -> Response {
     };
     let cache = if path.starts_with("/assets/vendor/") { "public, max-age=86400" } else { "no-cache" };
     (
-        [(header::CONTENT_TYPE, HeaderValue::from_static(content_type)), (header::CACHE_CONTROL, HeaderValue::from_static(cache))],
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (header::CACHE_CONTROL, HeaderValue::from_static(cache)),
+        ],
         Body::from(bytes),
     )
         .into_response()

@@ -111,11 +111,9 @@ pub fn event_page(params: &Params) -> Result<EventFilter, ServerError> {
     }
     let limit = match params.get("limit") {
         None => DEFAULT_LIMIT,
-        Some(v) => v
-            .parse::<usize>()
-            .ok()
-            .filter(|n| (1..=MAX_LIMIT).contains(n))
-            .ok_or_else(|| ServerError::invalid("limit", format!("`{v}`: give a whole number from 1 to {MAX_LIMIT}")))?,
+        Some(v) => v.parse::<usize>().ok().filter(|n| (1..=MAX_LIMIT).contains(n)).ok_or_else(|| {
+            ServerError::invalid("limit", format!("`{v}`: give a whole number from 1 to {MAX_LIMIT}"))
+        })?,
     };
     f.limit = Some(limit);
     f.cursor = params.get("cursor").map(str::to_string);

@@ -92,8 +92,11 @@ fn field(
     value: Option<String>,
     pick: impl Fn(&SourcedMention) -> Option<(String, Span, Span)>,
 ) -> FieldView {
-    let sources: Vec<SourcedValue> =
-        e.mentions.iter().filter_map(|m| pick(m).map(|(v, span, sentence)| source_value(m, v, span, sentence))).collect();
+    let sources: Vec<SourcedValue> = e
+        .mentions
+        .iter()
+        .filter_map(|m| pick(m).map(|(v, span, sentence)| source_value(m, v, span, sentence)))
+        .collect();
     let distinct: BTreeSet<&str> = sources.iter().map(|s| s.value.as_str()).collect();
     FieldView { name, value, conflict: distinct.len() > 1, sources }
 }
@@ -331,7 +334,12 @@ pub fn timeline_view(rows: &[TimelineRow], bucket: Bucket, by: GroupBy) -> Timel
         let mut out = Vec::with_capacity(span);
         let mut d = first;
         while d <= last {
-            out.push(by_period.remove(&d).unwrap_or(Period { start: d, counts: BTreeMap::new(), total: 0, fatalities: 0 }));
+            out.push(by_period.remove(&d).unwrap_or(Period {
+                start: d,
+                counts: BTreeMap::new(),
+                total: 0,
+                fatalities: 0,
+            }));
             d += step;
         }
         out

@@ -199,16 +199,15 @@ fn base64_decode(s: &str) -> Vec<u8> {
 #[test]
 fn the_ui_shows_the_ledger_in_a_real_browser() {
     if !Path::new(CHROMIUM).exists() || !Path::new(CHROMEDRIVER).exists() {
-        eprintln!("SKIP browser test: {CHROMIUM} or {CHROMEDRIVER} not found (apt-get install -y chromium chromium-driver)");
+        eprintln!(
+            "SKIP browser test: {CHROMIUM} or {CHROMEDRIVER} not found (apt-get install -y chromium chromium-driver)"
+        );
         return;
     }
     let dir = tempfile::tempdir().unwrap();
     let db = common::demo_db(dir.path());
-    let options = Options {
-        token: Some("browser-test".into()),
-        poll_interval: Duration::from_millis(200),
-        ..Options::default()
-    };
+    let options =
+        Options { token: Some("browser-test".into()), poll_interval: Duration::from_millis(200), ..Options::default() };
     let server = TestServer::start(&db, options);
     let profile = tempfile::tempdir().unwrap();
     let b = Browser::start(profile.path());
@@ -233,13 +232,19 @@ fn the_ui_shows_the_ledger_in_a_real_browser() {
     // And by typing free text.
     b.type_into("input[name=text]", "airport");
     b.click("#filters button[type=submit]");
-    b.wait("the text filter", "location.hash.includes('text=airport') && document.querySelectorAll('table.events tbody tr').length >= 1");
+    b.wait(
+        "the text filter",
+        "location.hash.includes('text=airport') && document.querySelectorAll('table.events tbody tr').length >= 1",
+    );
     b.screenshot("2-filtered");
 
     // Open the first event: its fields, sources and highlighted evidence words.
     b.click("table.events tbody tr");
     b.wait("the event page", "document.querySelector('article.event')");
-    let marks = b.wait("highlighted evidence", "document.querySelectorAll('article.event mark.evidence').length").as_u64().unwrap();
+    let marks = b
+        .wait("highlighted evidence", "document.querySelectorAll('article.event mark.evidence').length")
+        .as_u64()
+        .unwrap();
     assert!(marks >= 2, "{marks} highlighted spans");
     let marked = b.run("return [...document.querySelectorAll('article.event mark.evidence')].map(m => m.textContent);");
     // Overlapping evidence (a place inside the trigger's words) is split into pieces; the pieces
@@ -257,7 +262,15 @@ fn the_ui_shows_the_ledger_in_a_real_browser() {
 
     // The map: country outlines from the embedded Natural Earth data and the event markers.
     b.goto(&server.url("/#/map"));
-    let placed = b.wait("the map markers", "document.querySelector('#map-status') && document.querySelector('#map-status').dataset.placed").as_str().unwrap().parse::<u64>().unwrap();
+    let placed = b
+        .wait(
+            "the map markers",
+            "document.querySelector('#map-status') && document.querySelector('#map-status').dataset.placed",
+        )
+        .as_str()
+        .unwrap()
+        .parse::<u64>()
+        .unwrap();
     assert!(placed >= 5, "{placed} markers");
     let outlines = b.run("return document.querySelectorAll('.leaflet-overlay-pane path').length;").as_u64().unwrap();
     assert!(outlines >= 100, "{outlines} paths: country outlines and markers");
@@ -266,7 +279,8 @@ fn the_ui_shows_the_ledger_in_a_real_browser() {
 
     // The timeline: stacked weekly bars, lulls marked, and brushing lists the chosen weeks.
     b.goto(&server.url("/#/timeline"));
-    let bars = b.wait("the timeline bars", "document.querySelectorAll('.timeline svg rect.bar').length").as_u64().unwrap();
+    let bars =
+        b.wait("the timeline bars", "document.querySelectorAll('.timeline svg rect.bar').length").as_u64().unwrap();
     assert!(bars >= 5, "{bars} bars");
     assert!(b.run("return document.querySelectorAll('.timeline svg rect.lull').length;").as_u64().unwrap() >= 1);
     b.run(
@@ -286,7 +300,10 @@ fn the_ui_shows_the_ledger_in_a_real_browser() {
     );
     assert_eq!(posted.status, 200, "{}", posted.body);
     // The live stream tells the open page (still the timeline) that events changed.
-    let notice = b.wait("the live update notice", "!document.querySelector('#notice').hidden && document.querySelector('#notice').textContent");
+    let notice = b.wait(
+        "the live update notice",
+        "!document.querySelector('#notice').hidden && document.querySelector('#notice').textContent",
+    );
     assert!(notice.as_str().unwrap().contains("changed"), "{notice}");
     b.goto(&server.url("/#/events?text=Green%20Zone&since=2021-03-01"));
     b.wait("the hostile article's event", "document.querySelectorAll('table.events tbody tr').length");
