@@ -230,6 +230,21 @@ fn actors_places_and_timeline_answer() {
 }
 
 #[test]
+fn a_reconnecting_stream_resumes_after_the_last_message_it_saw() {
+    let s = server();
+    let latest = get(&s.url("/api/health")).json()["latest_change"].as_u64().unwrap();
+    let mut stream = SseReader::open_after(s.addr(), "/api/stream", Some(latest - 2));
+    let ready: Value = serde_json::from_str(&stream.next_named("ready")).unwrap();
+    assert_eq!(ready["seq"].as_u64(), Some(latest - 2));
+    for expected in [latest - 1, latest] {
+        let change: Value = serde_json::from_str(&stream.next_named("event")).unwrap();
+        assert_eq!(change["seq"].as_u64(), Some(expected), "{change}");
+        assert_eq!(change["change"], "created");
+        assert!(change["event_id"].as_str().unwrap().starts_with("ev-"));
+    }
+}
+
+#[test]
 fn the_openapi_document_lists_every_endpoint_and_error_code() {
     let r = get(&server().url("/api/openapi.json"));
     assert_eq!(r.status, 200);

@@ -136,9 +136,15 @@ pub struct SseReader {
 
 impl SseReader {
     pub fn open(addr: &str, path: &str) -> SseReader {
+        SseReader::open_after(addr, path, None)
+    }
+
+    /// Opens the stream as a reconnecting browser does, resuming after message `last_id`.
+    pub fn open_after(addr: &str, path: &str, last_id: Option<u64>) -> SseReader {
         let mut stream = TcpStream::connect(addr).expect("connect");
         stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-        write!(stream, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n").unwrap();
+        let resume = last_id.map(|id| format!("Last-Event-ID: {id}\r\n")).unwrap_or_default();
+        write!(stream, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n{resume}\r\n").unwrap();
         SseReader { reader: BufReader::new(stream) }
     }
 
