@@ -290,6 +290,12 @@ fn the_ui_shows_the_ledger_in_a_real_browser() {
     );
     b.wait("the brushed events", "document.querySelectorAll('#brushed table.events tbody tr').length");
     b.screenshot("6-timeline");
+    // Stacked by actor instead of type.
+    b.run("const s = document.querySelector('#timeline-by'); s.value = 'actor'; s.dispatchEvent(new Event('change')); return null;");
+    b.wait(
+        "the timeline by actor",
+        "location.hash.includes('by=actor') && document.querySelector('.timeline svg[aria-label$=\"actor\"] rect.bar')",
+    );
 
     // A hostile article posted through the API is shown as text: no script runs, no element is made.
     let posted = common::request(

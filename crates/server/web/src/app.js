@@ -273,9 +273,10 @@
   // --- timeline -------------------------------------------------------------------------------
 
   async function showTimeline(query) {
+    const by = ['type', 'sub_type', 'actor'].includes(query.get('by')) ? query.get('by') : 'type';
     const q = filterQuery(query);
     q.set('bucket', 'week');
-    q.set('by', 'type');
+    q.set('by', by);
     const data = await api('/api/timeline?' + q);
     const wrap = el('div', { class: 'timeline' });
     view.replaceChildren(wrap);
@@ -289,7 +290,7 @@
     const max = Math.max(1, ...data.periods.map((p) => p.total));
     const bw = (W - left - 10) / n;
     const y = (v) => H - bottom - (v / max) * (H - bottom - top);
-    const chart = svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': 'Events per week by type' });
+    const chart = svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': 'Events per week by ' + by });
     // Lulls under the bars, surges above them.
     for (const m of data.marks.filter((m) => m.kind === 'lull')) {
       const i0 = data.periods.findIndex((p) => p.start === m.start);
@@ -373,8 +374,16 @@
     for (const s of legend.querySelectorAll('.swatch')) s.style.background = s.dataset.color;
     const lulls = data.marks.filter((m) => m.kind === 'lull').length;
     const surges = data.marks.filter((m) => m.kind === 'surge').length;
+    const labels = { type: 'type', sub_type: 'sub-event type', actor: 'first actor' };
+    const choose = el('select', { name: 'by', id: 'timeline-by' }, Object.entries(labels).map(([k, v]) =>
+      el('option', { value: k, selected: k === by ? 'selected' : null }, v)));
+    choose.addEventListener('change', () => {
+      const next = filterQuery(query);
+      next.set('by', choose.value);
+      go('timeline', next);
+    });
     wrap.append(
-      el('h2', {}, 'Events per week, by type'),
+      el('h2', {}, 'Events per week, stacked by ', choose),
       legend, chart,
       el('p', { class: 'muted' }, `${surges} surge(s) marked ▲, ${lulls} lull(s) shaded. Drag across the chart to list the events of those weeks.`),
       selected);
