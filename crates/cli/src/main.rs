@@ -4,6 +4,7 @@ mod demo;
 mod export;
 mod fetch;
 mod gazetteer;
+mod serve;
 mod show;
 mod table;
 mod watch;
@@ -129,6 +130,15 @@ enum Command {
         #[arg(long, default_value_t = 1000)]
         limit: usize,
     },
+    /// Serve the web UI and HTTP API (read-only unless a token is given).
+    Serve {
+        /// Address to listen on; stays on this machine unless you give another interface.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: String,
+        /// Enables POST /api/articles for requests with `Authorization: Bearer <token>`.
+        #[arg(long, env = "SITREP_TOKEN", hide_env_values = true)]
+        token: Option<String>,
+    },
     /// Extend the dictionaries: convert a GeoNames dump into an extra places file.
     Gazetteer {
         #[command(subcommand)]
@@ -206,6 +216,7 @@ impl FilterArgs {
             event_type: self.event_type.clone(),
             text: self.text.clone(),
             limit: self.limit,
+            ..EventFilter::default()
         }
     }
 }
@@ -371,6 +382,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Alerts { after, limit } => {
             let store = open_store(&cli.db)?;
             watch::list(store.as_ref(), after, limit, &mut out)?;
+        }
+        Command::Serve { addr, token } => {
+            serve::run(&mut out, &cli.db, &addr, token)?;
         }
         Command::Stats => {
             let store = open_store(&cli.db)?;

@@ -31,6 +31,10 @@ pub enum StoreError {
     #[error("unsupported store: {0}")]
     Unsupported(String),
 
+    /// A request the store cannot answer as asked: a cursor it did not issue, a malformed value.
+    #[error("invalid argument: {0}")]
+    InvalidArgument(String),
+
     #[error("upgrading the database to schema version {version} failed: {source}")]
     Migration {
         version: u32,
@@ -64,6 +68,7 @@ impl StoreError {
                 | StoreError::TooNew { .. }
                 | StoreError::Ambiguous { .. }
                 | StoreError::Unsupported(_)
+                | StoreError::InvalidArgument(_)
         )
     }
 }

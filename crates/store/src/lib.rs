@@ -100,6 +100,186 @@ pub struct EventFilter {
     /// Case-insensitive substring of the location, an actor's name or a source sentence.
     pub text: Option<String>,
     pub limit: Option<usize>,
+    /// The province (first-level administrative division) name, exact, any case.
+    pub admin1: Option<String>,
+    /// Events whose coordinates fall inside this box. Events without coordinates are left out.
+    pub bbox: Option<BBox>,
+    /// Order of [`Store::event_page`] (the other listings keep their documented order).
+    pub sort: EventSort,
+    /// Where [`Store::event_page`] resumes: the `next` cursor of the previous page, opaque.
+    pub cursor: Option<String>,
+}
+
+/// A box of longitudes and latitudes (degrees, WGS84). `west > east` crosses the antimeridian.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct BBox {
+    pub west: f64,
+    pub south: f64,
+    pub east: f64,
+    pub north: f64,
+}
+
+// `Eq` for the filter: the box is compared by its four numbers; NaN never gets this far because
+// parsers reject it.
+impl Eq for BBox {}
+
+/// How [`Store::event_page`] orders events. Every order ends with the id, so it is total and a
+/// cursor can resume it exactly.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EventSort {
+    /// Oldest first, undated last.
+    #[default]
+    #[serde(rename = "date")]
+    DateAsc,
+    /// Newest first, undated last.
+    #[serde(rename = "-date")]
+    DateDesc,
+    /// Fewest killed first (unknown tolls first).
+    #[serde(rename = "fatalities")]
+    FatalitiesAsc,
+    /// Most killed first (unknown tolls last).
+    #[serde(rename = "-fatalities")]
+    FatalitiesDesc,
+}
+
+impl EventSort {
+    pub const ALL: &'static [EventSort] =
+        &[EventSort::DateAsc, EventSort::DateDesc, EventSort::FatalitiesAsc, EventSort::FatalitiesDesc];
+
+    /// The name used in URLs and cursors: `date`, `-date`, `fatalities`, `-fatalities`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            EventSort::DateAsc => "date",
+            EventSort::DateDesc => "-date",
+            EventSort::FatalitiesAsc => "fatalities",
+            EventSort::FatalitiesDesc => "-fatalities",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<EventSort> {
+        EventSort::ALL.iter().copied().find(|v| v.as_str() == s.trim())
+    }
+}
+
+/// A low / best / high figure as stored in the plain columns of an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Toll {
+    pub low: Option<u32>,
+    pub best: Option<u32>,
+    pub high: Option<u32>,
+}
+
+/// One row of an event list: the plain columns of an event, without its sources. Cheap to read
+/// in bulk (no JSON is decoded), which is what a paginated list or a map needs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventSummary {
+    pub id: String,
+    pub event_type: String,
+    pub sub_event_type: String,
+    pub date: Option<NaiveDate>,
+    pub date_end: Option<NaiveDate>,
+    pub date_precision: Option<String>,
+    pub country: Option<String>,
+    pub admin1: Option<String>,
+    pub location: Option<String>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub geo_precision: Option<u8>,
+    pub actor1: Option<String>,
+    pub actor2: Option<String>,
+    pub assoc_actors: Vec<String>,
+    pub weapon: Option<String>,
+    pub fatalities: Toll,
+    pub injured: Toll,
+    /// Distinct articles reporting the event.
+    pub n_articles: u32,
+    /// Distinct outlets carrying those articles.
+    pub n_outlets: u32,
+}
+
+/// One page of events and the cursor of the next page (`None` on the last page).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct EventPage {
+    pub events: Vec<EventSummary>,
+    pub next: Option<String>,
+}
+
+/// The length of a timeline period.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Bucket {
+    Day,
+    /// ISO weeks, named by their Monday.
+    #[default]
+    Week,
+}
+
+/// What a timeline's counts are split by.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GroupBy {
+    /// ACLED event type.
+    #[default]
+    Type,
+    SubType,
+    /// The event's first actor (`unknown` when it has none).
+    Actor,
+}
+
+/// Events of one period and one key (type, sub-type or actor).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineRow {
+    /// The first day of the period.
+    pub period: NaiveDate,
+    pub key: String,
+    pub events: u64,
+    /// Sum of the best killed figures (unknown counts as 0).
+    pub fatalities: u64,
+}
+
+/// An actor named by stored events, with how often.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActorSummary {
+    pub id: String,
+    pub name: String,
+    pub actor_type: String,
+    pub country: Option<String>,
+    /// Events where it is actor1 or actor2.
+    pub events: u64,
+    /// Claims, accusations and denials naming it.
+    pub attributions: u64,
+}
+
+/// A place named by stored events, with how many.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlaceSummary {
+    pub id: String,
+    pub name: String,
+    pub country: String,
+    pub admin1: Option<String>,
+    pub latitude: f64,
+    pub longitude: f64,
+    pub kind: String,
+    pub events: u64,
+}
+
+/// What happened to an event in one write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChangeKind {
+    Created,
+    Updated,
+    Removed,
+}
+
+/// One entry of the ledger's change journal: `seq` grows with every event written or removed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventChange {
+    pub seq: u64,
+    pub event_id: String,
+    pub change: ChangeKind,
+    /// UTC, `YYYY-MM-DDTHH:MM:SSZ`.
+    pub at: String,
 }
 
 /// Row counts, for status lines and tests.
@@ -113,23 +293,6 @@ pub struct Counts {
     pub mentions: u64,
     pub events: u64,
     pub log_entries: u64,
-}
-
-/// One entry of the event change feed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EventChange {
-    /// Increases with every change; readers remember the last one they saw.
-    pub seq: u64,
-    pub event: String,
-    pub change: ChangeKind,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ChangeKind {
-    Created,
-    Updated,
-    Removed,
 }
 
 /// An alert as stored: its place in the alert sequence and when it was raised.
@@ -175,17 +338,31 @@ pub trait Store: Send {
     /// The newest `limit` log entries, oldest first (like `tail`).
     fn log_entries(&self, limit: usize) -> Result<Vec<LogEntry>, StoreError>;
 
-    /// Event changes after `after` (a [`EventChange::seq`]), oldest first, at most `limit`.
-    /// An upsert that leaves an event exactly as it was is not a change.
-    fn event_changes(&self, after: u64, limit: usize) -> Result<Vec<EventChange>, StoreError> {
-        let _ = (after, limit);
-        Err(self.not_supported("the event change feed"))
-    }
+    /// One page of events matching `filter`, in `filter.sort` order, starting after
+    /// `filter.cursor`; at most `filter.limit` events (all when `None`). Paginates in the
+    /// database: never reads more rows than the page holds plus one. A cursor that is not one
+    /// this store issued for the same sort is [`StoreError::InvalidArgument`].
+    fn event_page(&self, filter: &EventFilter) -> Result<EventPage, StoreError>;
 
-    /// The newest change's `seq` (0 for a ledger without changes).
-    fn last_event_change(&self) -> Result<u64, StoreError> {
-        Err(self.not_supported("the event change feed"))
-    }
+    /// Dated events matching `filter` counted per period and key, ordered by period then key.
+    /// `filter.limit`, `sort` and `cursor` are ignored.
+    fn timeline(&self, filter: &EventFilter, bucket: Bucket, by: GroupBy) -> Result<Vec<TimelineRow>, StoreError>;
+
+    /// Every actor stored events name, by name.
+    fn actors(&self) -> Result<Vec<ActorSummary>, StoreError>;
+
+    /// Every place stored events are located at, by country then name.
+    fn places(&self) -> Result<Vec<PlaceSummary>, StoreError>;
+
+    /// Ids of the events that cite this article, in id order.
+    fn events_citing(&self, article_id: &str) -> Result<Vec<String>, StoreError>;
+
+    /// The `seq` of the newest change journal entry (0 when there is none). Cheap: meant to be
+    /// polled every second by live views.
+    fn latest_change(&self) -> Result<u64, StoreError>;
+
+    /// Change journal entries after `seq`, oldest first, at most `limit`.
+    fn changes_since(&self, seq: u64, limit: usize) -> Result<Vec<EventChange>, StoreError>;
 
     /// Stores the alerts whose key is new and sets the watch-state values, in one transaction.
     /// Returns the alerts it stored (not those already there), in order.
@@ -219,6 +396,17 @@ pub trait Store: Send {
     fn not_supported(&self, what: &str) -> StoreError {
         StoreError::Unsupported(format!("{what} is not available on the {} store yet", self.backend()))
     }
+}
+
+/// Opens an existing store for reading only (a web server's connections). It is never created or
+/// upgraded: open it once with [`open`] first.
+pub fn open_read_only(spec: &str) -> Result<Box<dyn Store>, StoreError> {
+    let spec = spec.trim();
+    let path = spec.strip_prefix("sqlite://").unwrap_or(spec);
+    if spec == ":memory:" || (path == spec && spec.contains("://")) {
+        return Err(StoreError::Unsupported(format!("cannot open `{spec}` read-only: give the path of a SQLite file")));
+    }
+    Ok(Box::new(SqliteStore::open_read_only(Path::new(path))?))
 }
 
 /// Opens the store a user named: a file path (created if missing; `sqlite://` prefix allowed),

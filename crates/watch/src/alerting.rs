@@ -21,7 +21,7 @@ pub(crate) fn start(store: &mut dyn Store, backfill: bool) -> Result<(), WatchEr
     if store.watch_state(CHECKPOINT)?.is_some() {
         return Ok(());
     }
-    let from = if backfill { 0 } else { store.last_event_change()? };
+    let from = if backfill { 0 } else { store.latest_change()? };
     store.record_alerts(&[], &[(CHECKPOINT.to_string(), from.to_string())])?;
     Ok(())
 }
@@ -39,15 +39,15 @@ pub(crate) fn raise(store: &mut dyn Store, rules: &RuleSet) -> Result<(usize, Ve
     let mut changed: BTreeSet<String> = BTreeSet::new();
     let mut n = 0;
     loop {
-        let page = store.event_changes(last, PAGE)?;
+        let page = store.changes_since(last, PAGE)?;
         let Some(tail) = page.last() else { break };
         last = tail.seq;
         n += page.len();
         for c in page {
             if c.change == ChangeKind::Removed {
-                changed.remove(&c.event);
+                changed.remove(&c.event_id);
             } else {
-                changed.insert(c.event);
+                changed.insert(c.event_id);
             }
         }
     }

@@ -1,17 +1,19 @@
 //! The embedded SQLite ledger: one file, opened in WAL mode, upgraded in place on open.
 
 mod codec;
+mod live;
 mod read;
 mod schema;
 mod watch;
 mod write;
 
 use crate::{
-    Batch, BatchOutcome, Counts, EventChange, EventFilter, LogEntry, Store, StoreError, StoredAlert, StoredArticle,
+    ActorSummary, Batch, BatchOutcome, Bucket, Counts, EventChange, EventFilter, EventPage, GroupBy, LogEntry,
+    PlaceSummary, Store, StoreError, StoredAlert, StoredArticle, TimelineRow,
 };
 use chrono::NaiveDate;
 use rusqlite::functions::FunctionFlags;
-use rusqlite::Connection;
+use rusqlite::{Connection, OpenFlags};
 use sitrep_model::{Alert, Event, SourcedMention};
 use std::path::Path;
 use std::time::Duration;
@@ -40,6 +42,36 @@ impl SqliteStore {
         let mut store = SqliteStore { conn };
         schema::migrate(&mut store.conn, SCHEMA_VERSION)?;
         Ok(store)
+    }
+
+    /// Opens an existing ledger for reading only: never creates, writes or upgrades it. A file
+    /// at another schema version is refused (open it read-write once to upgrade it).
+    pub fn open_read_only(path: &Path) -> Result<SqliteStore, StoreError> {
+        let open_error = |source| StoreError::Open { path: path.to_path_buf(), source };
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+        let conn = Connection::open_with_flags(path, flags).map_err(open_error)?;
+        configure(&conn).map_err(|e| match e {
+            StoreError::Sqlite(source) => open_error(source),
+            other => other,
+        })?;
+        let found = schema::user_version(&conn).map_err(|e| match e {
+            StoreError::Sqlite(source) => open_error(source),
+            other => other,
+        })?;
+        if found > SCHEMA_VERSION {
+            return Err(StoreError::TooNew { found, supported: SCHEMA_VERSION });
+        }
+        // Readers serve many small queries over a possibly large file: a bigger page cache and
+        // memory-mapped reads save a system call per page. Failure to set either is harmless.
+        let _ = conn.pragma_update(None, "cache_size", -32_000);
+        let _ = conn.pragma_update(None, "mmap_size", 2_000_000_000i64);
+        if found < SCHEMA_VERSION {
+            return Err(StoreError::Unsupported(format!(
+                "{} has schema version {found}, this sitrep reads {SCHEMA_VERSION}: open it read-write once to upgrade it",
+                path.display()
+            )));
+        }
+        Ok(SqliteStore { conn })
     }
 
     /// The schema version recorded in the file (`PRAGMA user_version`).
@@ -129,12 +161,32 @@ impl Store for SqliteStore {
         read::log_entries(&self.conn, limit)
     }
 
-    fn event_changes(&self, after: u64, limit: usize) -> Result<Vec<EventChange>, StoreError> {
-        watch::event_changes(&self.conn, after, limit)
+    fn event_page(&self, filter: &EventFilter) -> Result<EventPage, StoreError> {
+        live::event_page(&self.conn, filter)
     }
 
-    fn last_event_change(&self) -> Result<u64, StoreError> {
-        watch::last_event_change(&self.conn)
+    fn timeline(&self, filter: &EventFilter, bucket: Bucket, by: GroupBy) -> Result<Vec<TimelineRow>, StoreError> {
+        live::timeline(&self.conn, filter, bucket, by)
+    }
+
+    fn actors(&self) -> Result<Vec<ActorSummary>, StoreError> {
+        live::actors(&self.conn)
+    }
+
+    fn places(&self) -> Result<Vec<PlaceSummary>, StoreError> {
+        live::places(&self.conn)
+    }
+
+    fn events_citing(&self, article_id: &str) -> Result<Vec<String>, StoreError> {
+        live::events_citing(&self.conn, article_id)
+    }
+
+    fn latest_change(&self) -> Result<u64, StoreError> {
+        live::latest_change(&self.conn)
+    }
+
+    fn changes_since(&self, seq: u64, limit: usize) -> Result<Vec<EventChange>, StoreError> {
+        live::changes_since(&self.conn, seq, limit)
     }
 
     fn record_alerts(&mut self, alerts: &[Alert], state: &[(String, String)]) -> Result<Vec<StoredAlert>, StoreError> {

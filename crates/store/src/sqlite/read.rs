@@ -3,6 +3,7 @@
 use super::codec::{date_text, from_json, mentions_from_json, parse_date, parse_severity, to_json};
 use crate::{ArticleSighting, Counts, EventFilter, LogEntry, StoreError, StoredArticle};
 use chrono::NaiveDate;
+use rusqlite::types::Value;
 use rusqlite::{named_params, params, Connection, OptionalExtension};
 use sitrep_model::{Article, Event, SourcedMention};
 
@@ -45,17 +46,16 @@ pub(crate) fn mentions_for_merge(
 }
 
 /// Trims a text filter; an empty one filters nothing.
-fn text_filter(value: &Option<String>) -> Option<&str> {
+pub(crate) fn text_filter(value: &Option<String>) -> Option<&str> {
     value.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
-pub(crate) fn events(conn: &Connection, filter: &EventFilter) -> Result<Vec<Event>, StoreError> {
-    // One fixed statement: each condition switches itself off when its parameter is NULL.
-    let mut stmt = conn.prepare_cached(
-        "SELECT e.id, e.json FROM events e
-         WHERE (:since IS NULL OR coalesce(e.date_end, e.date) >= :since)
+/// The conditions of an [`EventFilter`] over `events e`, as one fixed piece of SQL: each condition
+/// switches itself off when its parameter is NULL. Bind it with [`filter_params`].
+pub(crate) const FILTER_SQL: &str = "(:since IS NULL OR coalesce(e.date_end, e.date) >= :since)
            AND (:until IS NULL OR e.date <= :until)
            AND (:country IS NULL OR e.country = :country COLLATE NOCASE)
+           AND (:admin1 IS NULL OR e.admin1 = :admin1 COLLATE NOCASE)
            AND (:event_type IS NULL
                 OR e.event_type = :event_type COLLATE NOCASE
                 OR e.sub_event_type = :event_type COLLATE NOCASE)
@@ -70,23 +70,49 @@ pub(crate) fn events(conn: &Connection, filter: &EventFilter) -> Result<Vec<Even
                 OR sitrep_contains(e.assoc_actors, :text)
                 OR EXISTS (SELECT 1 FROM event_sources s
                            WHERE s.event_id = e.id AND sitrep_contains(s.sentence, :text)))
+           AND (:west IS NULL
+                OR (e.latitude BETWEEN :south AND :north
+                    AND CASE WHEN :west <= :east THEN e.longitude BETWEEN :west AND :east
+                             ELSE (e.longitude >= :west OR e.longitude <= :east) END))";
+
+/// The parameters of [`FILTER_SQL`].
+pub(crate) fn filter_params(filter: &EventFilter) -> Vec<(&'static str, Value)> {
+    let text = |v: &Option<String>| text_filter(v).map_or(Value::Null, |s| Value::Text(s.to_string()));
+    let date = |d: Option<NaiveDate>| date_text(d).map_or(Value::Null, Value::Text);
+    let bbox = |f: fn(&crate::BBox) -> f64| filter.bbox.as_ref().map_or(Value::Null, |b| Value::Real(f(b)));
+    vec![
+        (":since", date(filter.since)),
+        (":until", date(filter.until)),
+        (":country", text(&filter.country)),
+        (":admin1", text(&filter.admin1)),
+        (":event_type", text(&filter.event_type)),
+        (":actor", text(&filter.actor)),
+        (":text", text(&filter.text)),
+        (":west", bbox(|b| b.west)),
+        (":south", bbox(|b| b.south)),
+        (":east", bbox(|b| b.east)),
+        (":north", bbox(|b| b.north)),
+    ]
+}
+
+/// Borrows owned parameters the way rusqlite takes named parameters.
+pub(crate) fn as_named<'a>(params: &'a [(&'static str, Value)]) -> Vec<(&'static str, &'a dyn rusqlite::ToSql)> {
+    params.iter().map(|(name, value)| (*name, value as &dyn rusqlite::ToSql)).collect()
+}
+
+pub(crate) fn events(conn: &Connection, filter: &EventFilter) -> Result<Vec<Event>, StoreError> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT e.id, e.json FROM events e
+         WHERE {FILTER_SQL}
          ORDER BY e.date IS NULL, e.date, e.id
-         LIMIT :limit",
-    )?;
+         LIMIT :limit"
+    ))?;
     // A negative LIMIT means no limit in SQLite.
     let limit = filter.limit.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
-    let rows = stmt.query_map(
-        named_params! {
-            ":since": date_text(filter.since),
-            ":until": date_text(filter.until),
-            ":country": text_filter(&filter.country),
-            ":event_type": text_filter(&filter.event_type),
-            ":actor": text_filter(&filter.actor),
-            ":text": text_filter(&filter.text),
-            ":limit": limit,
-        },
-        |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)),
-    )?;
+    let mut params = filter_params(filter);
+    params.push((":limit", Value::Integer(limit)));
+    let rows =
+        stmt.query_map(as_named(&params).as_slice(), |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
     let mut out = Vec::new();
     for row in rows {
         let (id, json) = row?;

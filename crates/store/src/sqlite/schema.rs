@@ -11,7 +11,8 @@ use rusqlite::{Connection, TransactionBehavior};
 const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0001_initial.sql"),
     include_str!("../../migrations/0002_analyst_view.sql"),
-    include_str!("../../migrations/0003_changes_and_alerts.sql"),
+    include_str!("../../migrations/0003_live_views.sql"),
+    include_str!("../../migrations/0004_alerts.sql"),
 ];
 
 /// The schema version this build writes and reads.

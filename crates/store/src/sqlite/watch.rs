@@ -1,22 +1,10 @@
-//! What the watcher and the live UI read and write: the event change feed, alerts, watch state.
+//! What the watcher reads and writes besides events: alerts and its own state.
 
 use super::codec::{date_text, from_json, to_json};
-use crate::{ChangeKind, EventChange, StoreError, StoredAlert};
+use crate::{StoreError, StoredAlert};
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
 use sitrep_model::Alert;
-
-fn change_kind(text: &str) -> Result<ChangeKind, StoreError> {
-    match text {
-        "created" => Ok(ChangeKind::Created),
-        "updated" => Ok(ChangeKind::Updated),
-        "removed" => Ok(ChangeKind::Removed),
-        other => Err(StoreError::Corrupt {
-            what: "event_changes.change".into(),
-            detail: format!("unknown change `{other}`"),
-        }),
-    }
-}
 
 /// SQLite integers are signed; sequence numbers past i64::MAX cannot exist in a table, so a
 /// larger `after` simply means "after everything".
@@ -26,25 +14,6 @@ fn seq_param(after: u64) -> i64 {
 
 fn limit_param(limit: usize) -> i64 {
     i64::try_from(limit).unwrap_or(i64::MAX)
-}
-
-pub(crate) fn event_changes(conn: &Connection, after: u64, limit: usize) -> Result<Vec<EventChange>, StoreError> {
-    let mut stmt =
-        conn.prepare_cached("SELECT seq, event_id, change FROM event_changes WHERE seq > ?1 ORDER BY seq LIMIT ?2")?;
-    let rows = stmt.query_map(params![seq_param(after), limit_param(limit)], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
-    })?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (seq, event, change) = row?;
-        out.push(EventChange { seq: seq.max(0) as u64, event, change: change_kind(&change)? });
-    }
-    Ok(out)
-}
-
-pub(crate) fn last_event_change(conn: &Connection) -> Result<u64, StoreError> {
-    let seq: Option<i64> = conn.prepare_cached("SELECT max(seq) FROM event_changes")?.query_row([], |r| r.get(0))?;
-    Ok(seq.unwrap_or(0).max(0) as u64)
 }
 
 pub(crate) fn record_alerts(

@@ -59,14 +59,9 @@ pub(crate) fn write_batch(conn: &mut Connection, batch: &Batch) -> Result<BatchO
 
     {
         let mut delete = tx.prepare_cached("DELETE FROM events WHERE id = ?1")?;
-        let mut change = tx.prepare_cached("INSERT INTO event_changes (event_id, change) VALUES (?1, 'removed')")?;
         for id in &batch.events_removed {
             // Foreign keys cascade to event_sources and attributions and unassign the mentions.
-            let removed = delete.execute([id])?;
-            if removed > 0 {
-                change.execute([id])?;
-            }
-            outcome.events_removed += removed;
+            outcome.events_removed += delete.execute([id])?;
         }
     }
 
@@ -129,12 +124,11 @@ fn upsert_event(tx: &Transaction<'_>, event: &Event) -> Result<bool, StoreError>
 
     let json = to_json(event, || format!("event {}", event.id))?;
     // Re-merging a window hands back every event in it, most of them unchanged: those are left
-    // alone, so they neither cost writes nor show up in the change feed.
+    // alone, so they neither cost writes nor show up in the change journal (kept by triggers).
     if stored.as_deref() == Some(json.as_str()) {
         return Ok(true);
     }
-    tx.prepare_cached("INSERT INTO event_changes (event_id, change) VALUES (?1, ?2)")?
-        .execute([event.id.as_str(), if existed { "updated" } else { "created" }])?;
+
     let date = event.date.as_ref();
     let place = event.place.as_ref();
     let assoc: Vec<&str> = event.assoc_actors.iter().map(|a| a.name.as_str()).collect();

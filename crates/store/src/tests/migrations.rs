@@ -52,7 +52,7 @@ fn assert_upgraded_with_scenario(store: &SqliteStore) {
 
     // Version 3's change feed starts empty on an upgraded file: earlier events were never
     // "changed", and a watcher starting on this ledger begins after them.
-    assert_eq!(store.last_event_change().unwrap(), 0);
+    assert_eq!(store.latest_change().unwrap(), 0);
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! Tests for the SQLite ledger, with small builders for model values and one shared scenario
 //! drawn from the 2019–2024 attacks on US forces in Iraq, Syria and Jordan.
 
+mod live;
 mod merging;
 mod migrations;
 mod opening;

@@ -1,15 +1,5 @@
--- sitrep ledger, schema version 3: a change feed of events, alerts, and the watcher's state.
-
--- Every time an event is created, changed or removed, one row here. Readers that follow the
--- ledger (the watcher's alert rules, the web UI's live stream) remember the last `seq` they saw
--- and ask for what came after it. An upsert that leaves an event exactly as it was adds no row.
-CREATE TABLE event_changes (
-    seq      INTEGER PRIMARY KEY AUTOINCREMENT,
-    event_id TEXT NOT NULL,
-    -- 'created', 'updated' or 'removed'.
-    change   TEXT NOT NULL,
-    at       TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
-);
+-- sitrep ledger, schema version 4: alerts and the watcher's state. The watcher follows the event
+-- change journal of version 3 (`event_changes`).
 
 -- Alerts raised by `sitrep watch`. `key` (rule/kind/event) makes raising one twice a no-op, so a
 -- restarted watcher never repeats one. `json` is the full model::Alert.
