@@ -81,11 +81,49 @@ pub fn ingest_sources(
     options: &IngestOptions,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<IngestReport, PipelineError> {
-    let mut report = IngestReport::default();
-    let mut pending = Pending::default();
-    let mut state = Progress::default();
+    let mut run = Run::default();
     for source in sources {
-        for item in reader.read(source) {
+        run.take(analyzer, store, reader.read(source), options, progress)?;
+        run.state.files_done += 1;
+        run.state.bytes_done += source.size();
+        progress(run.state);
+    }
+    run.finish(store, progress)
+}
+
+/// Ingests items read elsewhere — what `watch` gets from `Reader::poll` on a feed — into `store`.
+pub fn ingest_items(
+    analyzer: &Analyzer,
+    store: &mut dyn Store,
+    items: impl IntoIterator<Item = Item>,
+    options: &IngestOptions,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<IngestReport, PipelineError> {
+    let mut run = Run::default();
+    run.take(analyzer, store, items, options, progress)?;
+    run.finish(store, progress)
+}
+
+/// One ingest run: its report, the batch not yet written, and its progress.
+#[derive(Default)]
+struct Run {
+    report: IngestReport,
+    pending: Pending,
+    state: Progress,
+}
+
+impl Run {
+    /// Takes items into the pending batch, writing a batch whenever it is full.
+    fn take(
+        &mut self,
+        analyzer: &Analyzer,
+        store: &mut dyn Store,
+        items: impl IntoIterator<Item = Item>,
+        options: &IngestOptions,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<(), PipelineError> {
+        let Run { report, pending, state } = self;
+        for item in items {
             match item {
                 Item::Skipped(s) => {
                     report.skip(s.code, &s.origin.to_string(), &s.message);
@@ -99,21 +137,27 @@ pub fn ingest_sources(
                 Item::Article(raw) => {
                     report.articles_read += 1;
                     state.articles_read += 1;
-                    accept(analyzer, &*store, raw, &mut pending, &mut report)?;
+                    accept(analyzer, &*store, raw, pending, report)?;
                     if pending.batch.articles.len() >= options.batch_size.max(1) {
-                        flush(store, &mut pending, &mut report)?;
-                        progress(state);
+                        flush(store, pending, report)?;
+                        progress(*state);
                     }
                 }
             }
         }
-        state.files_done += 1;
-        state.bytes_done += source.size();
-        progress(state);
+        Ok(())
     }
-    flush(store, &mut pending, &mut report)?;
-    progress(state);
-    Ok(report)
+
+    /// Writes what is pending and gives the report.
+    fn finish(
+        mut self,
+        store: &mut dyn Store,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<IngestReport, PipelineError> {
+        flush(store, &mut self.pending, &mut self.report)?;
+        progress(self.state);
+        Ok(self.report)
+    }
 }
 
 /// Takes one raw article into the pending batch: a sighting always, analysis if its text is new.
