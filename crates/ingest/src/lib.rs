@@ -23,6 +23,13 @@ pub use date::parse_date;
 pub use discover::discover;
 pub use error::IngestError;
 pub use html::{parse_html, HtmlDocument};
+
+/// Decodes an HTML page's bytes (byte-order mark, declared charset, else detected) and extracts its
+/// article text and metadata. The warning, if any, says the bytes were not cleanly decodable.
+pub fn parse_html_bytes(bytes: &[u8]) -> (HtmlDocument, Option<Diagnostic>) {
+    let decoded = decode::decode_html(bytes);
+    (parse_html(&decoded.text), decoded.warning)
+}
 pub use url::host;
 
 use sitrep_model::Diagnostic;

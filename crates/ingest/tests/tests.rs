@@ -93,7 +93,7 @@ const FILES: &[(&str, &[u8], &[&str])] = &[
           <meta property=\"article:published_time\" content=\"2019-12-31T18:00:00+03:00\"><script>x()</script></head>\
           <body><nav><a>Home</a></nav><article><h1>Embassy stormed</h1><p>Protesters stormed the compound &amp; set fires.</p>\
           <p>No one was killed.</p></article><footer>&copy; 2019</footer></body></html>",
-        &["text=\"Embassy stormed\\n\\nProtesters stormed the compound & set fires.\\n\\nNo one was killed.\" title=\"Embassy stormed\" url=\"https://www.example.com/embassy\" outlet=\"Example News\" published=\"2019-12-31\""],
+        &["text=\"Protesters stormed the compound & set fires.\\n\\nNo one was killed.\" title=\"Embassy stormed\" url=\"https://www.example.com/embassy\" outlet=\"Example News\" published=\"2019-12-31\""],
     ),
     (
         "latin1.htm",
@@ -304,8 +304,9 @@ fn extraction_benchmark() {
     use std::collections::HashMap;
     use std::io::Read;
 
-    /// The F1 this extractor reached when the test was written (0.927); a drop below this fails.
-    const MIN_F1: f64 = 0.90;
+    /// The F1 this extractor reaches (0.964; 0.927 before link density and not-story blocks); a
+    /// drop below this fails.
+    const MIN_F1: f64 = 0.955;
 
     let Some(dir) = shared_data("article-extraction-benchmark") else {
         eprintln!("article-extraction-benchmark not found: skipped");
