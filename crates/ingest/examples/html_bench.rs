@@ -1,8 +1,11 @@
 //! Main-content extraction on the article-extraction benchmark: F1 with the benchmark's metric and
-//! pages per second, and the extracted bodies as JSON for `bench/html/run` to score next to
-//! Python trafilatura.
+//! pages per second, and the bodies as JSON for `bench/html/run` to score next to Python
+//! trafilatura. Two readings are measured: the extraction alone (`sitrep-ingest`), and what sitrep
+//! reads from a page — the extraction with boilerplate lines then left out by `sitrep-text`'s
+//! `clean`, as `sitrep clean` prints it.
 //!
-//! `cargo run --release -p sitrep-ingest --example html_bench -- DATA_DIR [OUT.json] [--pages]`
+//! `cargo run --release -p sitrep-ingest --example html_bench -- DATA_DIR [OUT_PREFIX] [--pages]`
+//! writes `OUT_PREFIX.extract.json` and `OUT_PREFIX.read.json`.
 
 use std::collections::HashMap;
 use std::io::Read;
@@ -41,15 +44,49 @@ fn main() {
     }
     // Best of three runs, as the Python side does.
     let mut best = f64::INFINITY;
-    let mut bodies = Vec::new();
+    let mut extracted = Vec::new();
     for _ in 0..3 {
         let start = Instant::now();
-        bodies = pages.iter().map(|(_, html)| sitrep_ingest::parse_html_bytes(html).0.text).collect();
+        extracted = pages.iter().map(|(_, html)| sitrep_ingest::parse_html_bytes(html).0.text).collect();
         best = best.min(start.elapsed().as_secs_f64());
     }
+    let mut best_read = f64::INFINITY;
+    let mut read = Vec::new();
+    for _ in 0..3 {
+        let start = Instant::now();
+        read = pages.iter().map(|(_, html)| reading(&sitrep_ingest::parse_html_bytes(html).0.text)).collect();
+        best_read = best_read.min(start.elapsed().as_secs_f64());
+    }
+    report(
+        "sitrep-extract",
+        &pages,
+        truth,
+        &extracted,
+        best,
+        out.as_ref().map(|o| o.with_extension("extract.json")),
+        false,
+    );
+    report("sitrep", &pages, truth, &read, best_read, out.map(|o| o.with_extension("read.json")), per_page);
+}
+
+/// What sitrep reads from extracted text: its content regions, boilerplate lines left out.
+fn reading(text: &str) -> String {
+    let cleaned = sitrep_text::clean(text);
+    cleaned.regions.iter().map(|span| span.slice(text)).collect::<Vec<_>>().join("\n\n")
+}
+
+fn report(
+    name: &str,
+    pages: &[(String, Vec<u8>)],
+    truth: &serde_json::Map<String, serde_json::Value>,
+    bodies: &[String],
+    best: f64,
+    out: Option<PathBuf>,
+    per_page: bool,
+) {
     let (mut p_sum, mut r_sum) = (0.0, 0.0);
     let mut scores = Vec::new();
-    for ((hash, _), body) in pages.iter().zip(&bodies) {
+    for ((hash, _), body) in pages.iter().zip(bodies) {
         let expected = truth[hash]["articleBody"].as_str().unwrap_or("");
         let (p, r) = score(body, expected);
         p_sum += p;
@@ -65,7 +102,7 @@ fn main() {
         }
     }
     println!(
-        "sitrep: {} pages, precision {p:.3}, recall {r:.3}, F1 {:.3}, {:.1} pages/s",
+        "{name}: {} pages, precision {p:.3}, recall {r:.3}, F1 {:.3}, {:.1} pages/s",
         pages.len(),
         2.0 * p * r / (p + r),
         n / best
@@ -73,7 +110,7 @@ fn main() {
     if let Some(out) = out {
         let json: serde_json::Map<String, serde_json::Value> = pages
             .iter()
-            .zip(&bodies)
+            .zip(bodies)
             .map(|((hash, _), body)| (hash.clone(), serde_json::json!({ "articleBody": body })))
             .collect();
         let seconds = serde_json::json!({ "seconds": best, "pages": pages.len(), "bodies": json });
