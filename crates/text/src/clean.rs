@@ -142,8 +142,13 @@ patterns! {
     Prefix("you may also like") => "read_also", ["You may also like...", "You may also like:"];
     Prefix("you may like these") => "read_also", ["You may like these posts"];
     Prefix("you might also like") => "read_also", ["You might also like"];
-    Exact("most popular") => "read_also", ["Most Popular"];
-    Exact("most read") => "read_also", ["Most read"];
+    Prefix("most popular") => "read_also", ["Most Popular", "Most Popular Videos"];
+    Prefix("most read") => "read_also", ["Most read", "Most read in world news"];
+    Prefix("related roundup") => "read_also", ["Related Roundup: MacBook Pro"];
+    Prefix("filed under") => "read_also", ["Filed under:"];
+    Prefix("all sharing options") => "share", ["All sharing options for: Rockets hit the Green Zone"];
+    Exact("scroll to continue") => "advertisement", ["Scroll to continue"];
+    Prefix("sponsored link") => "advertisement", ["Sponsored links"];
     Prefix("related post:") => "read_also", ["Related post: Pickled Brussels Sprouts Recipe"];
     Exact("tags:") => "read_also", ["Tags:"];
     Prefix("more from ") => "read_also", ["More from Example News"];
