@@ -46,10 +46,10 @@ def main() -> None:
         p, r, f1 = score(truth, result["bodies"])
         speeds[name] = result["pages"] / result["seconds"]
         print(f"{name:<12} pages {result['pages']:>4}  precision {p:.3f}  recall {r:.3f}  F1 {f1:.3f}  {speeds[name]:>8.1f} pages/s")
+    # The last result is the peer every other one is compared with.
     names = list(speeds)
-    if len(names) == 2:
-        a, b = names
-        print(f"speed ratio {a}/{b}: {speeds[a] / speeds[b]:.1f}x")
+    for name in names[:-1]:
+        print(f"speed ratio {name}/{names[-1]}: {speeds[name] / speeds[names[-1]]:.1f}x")
 
 
 if __name__ == "__main__":

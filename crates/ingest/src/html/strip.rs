@@ -1,6 +1,6 @@
 //! A fast pass before parsing that cuts out what is never article text — comments, scripts (but
-//! JSON-LD), styles, SVG drawings and templates — so the HTML parser, most of the extraction
-//! time, reads a page often half its size.
+//! JSON-LD), styles, SVG drawings, templates, menus and asides — so the HTML parser, most of the
+//! extraction time, reads a page often half its size.
 //!
 //! It is conservative: it cuts only a region that starts with one of those tags and ends with its
 //! own closing tag, the way a browser's tokenizer reads raw-text elements; an unclosed one cuts
@@ -8,8 +8,28 @@
 
 use std::borrow::Cow;
 
-/// Raw-text or never-rendered elements whose whole content is cut.
-const CUT: &[&[u8]] = &[b"script", b"style", b"svg", b"template", b"noscript", b"iframe"];
+/// Elements whose whole content is cut: raw text (their content ends at the first closing tag,
+/// as a browser reads it), then elements never rendered as text or always dropped by extraction
+/// (these may nest).
+const CUT: &[&[u8]] = &[
+    b"script",
+    b"style",
+    b"noscript",
+    b"iframe",
+    b"textarea",
+    b"svg",
+    b"template",
+    b"nav",
+    b"aside",
+    b"select",
+    b"button",
+    b"math",
+    b"canvas",
+    b"object",
+];
+
+/// How many of [`CUT`] are raw-text elements.
+const RAW_TEXT: usize = 5;
 
 /// The page without comments and the elements in [`CUT`]; JSON-LD scripts are kept for the
 /// metadata they carry.
@@ -47,34 +67,50 @@ fn cut_end(bytes: &[u8], open: usize) -> Option<usize> {
     if rest.starts_with(b"!--") {
         return Some(find(bytes, open + 4, b"-->").map_or(bytes.len(), |i| i + 3));
     }
-    let name = CUT.iter().find(|name| {
-        rest.len() > name.len()
-            && rest[..name.len()].eq_ignore_ascii_case(name)
-            && matches!(rest[name.len()], b'>' | b'/' | b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
-    })?;
+    let index = CUT.iter().position(|name| starts_tag(rest, name))?;
+    let name = CUT[index];
+    let raw_text = index < RAW_TEXT;
     let tag_end = find(bytes, open, b">").map_or(bytes.len(), |i| i + 1);
     let tag = bytes.get(open..tag_end).unwrap_or_default();
-    if *name == b"script" && contains_ignore_case(tag, b"ld+json") {
+    if name == b"script" && contains_ignore_case(tag, b"ld+json") {
         return None;
     }
     // A self-closed <svg/> or <iframe/> has no content to cut.
-    if tag.ends_with(b"/>") && !matches!(*name, b"script" | b"style") {
+    if tag.ends_with(b"/>") && !raw_text {
         return Some(tag_end);
     }
+    // Same-name elements opened inside this one (a nav in a nav) close before it does.
+    let mut depth = 0usize;
     let mut from = tag_end;
     loop {
-        let Some(close) = find(bytes, from, b"</") else {
+        let Some(open) = find(bytes, from, b"<") else {
             return Some(bytes.len());
         };
-        let after = bytes.get(close + 2..).unwrap_or_default();
-        if after.len() >= name.len()
-            && after[..name.len()].eq_ignore_ascii_case(name)
-            && after.get(name.len()).is_none_or(|b| matches!(b, b'>' | b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' | b'/'))
-        {
-            return Some(find(bytes, close, b">").map_or(bytes.len(), |i| i + 1));
+        let after = bytes.get(open + 1..).unwrap_or_default();
+        if let Some(closing) = after.strip_prefix(b"/") {
+            if closing.len() >= name.len()
+                && closing[..name.len()].eq_ignore_ascii_case(name)
+                && closing.get(name.len()).is_none_or(|b| is_delimiter(*b))
+            {
+                if depth == 0 {
+                    return Some(find(bytes, open, b">").map_or(bytes.len(), |i| i + 1));
+                }
+                depth -= 1;
+            }
+        } else if !raw_text && starts_tag(after, name) {
+            depth += 1;
         }
-        from = close + 2;
+        from = open + 1;
     }
+}
+
+/// Whether `rest` (the bytes after a '<') starts the tag `name`.
+fn starts_tag(rest: &[u8], name: &[u8]) -> bool {
+    rest.len() > name.len() && rest[..name.len()].eq_ignore_ascii_case(name) && is_delimiter(rest[name.len()])
+}
+
+fn is_delimiter(b: u8) -> bool {
+    matches!(b, b'>' | b'/' | b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
 }
 
 fn find(haystack: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
@@ -107,6 +143,9 @@ mod tests {
         ("<p>العربية<!--x-->نص</p>", "<p>العربية نص</p>"),
         ("<script>never closed <p>gone</p>", " "),
         ("a < b <", "a < b <"),
+        ("<nav><ul><li><nav>inner</nav></li></ul>still nav</nav><p>story</p>", " <p>story</p>"),
+        ("<p>before</p><aside>never closed", "<p>before</p> "),
+        ("<navigation>kept</navigation>", "<navigation>kept</navigation>"),
     ];
 
     #[test]
