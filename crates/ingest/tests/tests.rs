@@ -362,3 +362,32 @@ fn extraction_benchmark() {
     assert!(pages >= 100.0, "only {pages} pages");
     assert!(f1 >= MIN_F1, "F1 {f1:.3} is below {MIN_F1}");
 }
+
+/// Metadata a page does not state in its tags: the date in its URL, the language of its text.
+#[test]
+fn date_from_url_and_detected_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("page.html");
+    fs::write(
+        &path,
+        "<html><head><link rel=canonical href=\"https://www.example.com/2020/11/17/green-zone\"></head><body>\
+         <p>Seven rockets struck the Green Zone in Baghdad on Tuesday night, breaking a month-long truce.</p></body></html>",
+    )
+    .unwrap();
+    let path_ar = dir.path().join("declared.html");
+    fs::write(&path_ar, "<html lang=\"ar-IQ\"><p>Short.</p></html>").unwrap();
+    let path_short = dir.path().join("short.txt");
+    fs::write(&path_short, "Rockets hit.").unwrap();
+    let mut got = Vec::new();
+    for path in [path, path_ar, path_short] {
+        let file = InputFile { path: path.clone(), size: 0, format: Format::of(&path) };
+        match read(&file).next() {
+            Some(Item::Article(a)) => got.push((a.published.map(|d| d.to_string()), a.lang)),
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(
+        got,
+        [(Some("2020-11-17".to_string()), Some("en".to_string())), (None, Some("ar".to_string())), (None, None)]
+    );
+}

@@ -88,7 +88,7 @@ impl Analyzer {
                 outlet,
                 title: raw.title.clone(),
                 published,
-                lang: Some("en".into()),
+                lang: raw.lang.clone(),
                 text: raw.text.clone(),
             },
             regions: cleaned.regions,

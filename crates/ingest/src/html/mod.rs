@@ -41,6 +41,8 @@ pub struct HtmlDocument {
     pub outlet: Option<String>,
     /// The publication date as written: the first candidate that parses, else the best candidate.
     pub published: Option<String>,
+    /// The language as declared: `<html lang>`, else a `content-language` or `og:locale` meta tag.
+    pub lang: Option<String>,
     /// Paragraphs separated by blank lines.
     pub text: String,
 }
@@ -542,6 +544,8 @@ fn metadata(root: NodeRef<'_, Node>, out: &mut HtmlDocument) {
     let mut canonical = None;
     let mut og_url = None;
     let mut dates: Vec<(DateSource, String)> = Vec::new();
+    let mut publisher = None;
+    let mut meta_lang = None;
 
     for node in root.descendants() {
         let Some(element) = node.value().as_element() else {
@@ -552,12 +556,15 @@ fn metadata(root: NodeRef<'_, Node>, out: &mut HtmlDocument) {
                 let Some(content) = element.attr("content") else {
                     continue;
                 };
-                for key in ["property", "name", "itemprop"].iter().filter_map(|k| element.attr(k)) {
+                for key in ["property", "name", "itemprop", "http-equiv"].iter().filter_map(|k| element.attr(k)) {
                     let key = key.trim().to_ascii_lowercase();
                     match key.as_str() {
                         "og:title" if og_title.is_none() => og_title = tidy(content),
                         "og:url" if og_url.is_none() => og_url = absolute_url(content),
                         "og:site_name" if out.outlet.is_none() => out.outlet = tidy(content),
+                        "og:locale" | "content-language" | "language" if meta_lang.is_none() => {
+                            meta_lang = tidy(content);
+                        }
                         _ => {
                             if let (Some(source), Some(value)) = (meta_date_source(&key), tidy(content)) {
                                 dates.push((source, value));
@@ -566,6 +573,7 @@ fn metadata(root: NodeRef<'_, Node>, out: &mut HtmlDocument) {
                     }
                 }
             }
+            "html" if out.lang.is_none() => out.lang = element.attr("lang").and_then(tidy),
             "title" if title.is_none() => title = tidy(&text_of(node)),
             "h1" if h1.is_none() => h1 = tidy(&text_of(node)),
             "link" if canonical.is_none() && has_token(element.attr("rel"), "canonical") => {
@@ -576,6 +584,9 @@ fn metadata(root: NodeRef<'_, Node>, out: &mut HtmlDocument) {
                     let mut found = Vec::new();
                     json_ld_dates(&json, &mut found, 0);
                     dates.extend(found.into_iter().map(|d| (DateSource::JsonLd, d)));
+                    if publisher.is_none() {
+                        publisher = json_ld_publisher(&json, 0);
+                    }
                 }
             }
             "time" => {
@@ -600,6 +611,8 @@ fn metadata(root: NodeRef<'_, Node>, out: &mut HtmlDocument) {
     }
 
     out.title = og_title.or(title).or(h1);
+    out.outlet = out.outlet.take().or(publisher);
+    out.lang = out.lang.take().or(meta_lang);
     out.url = canonical.or(og_url);
     dates.sort_by_key(|(source, _)| *source);
     out.published =
@@ -609,6 +622,28 @@ fn metadata(root: NodeRef<'_, Node>, out: &mut HtmlDocument) {
 /// All text under a node, as written.
 fn text_of(node: NodeRef<'_, Node>) -> String {
     node.descendants().filter_map(|n| n.value().as_text()).map(|t| &**t).collect()
+}
+
+/// The name of the first `publisher` in a JSON-LD value (an object with a `name`, or a string).
+fn json_ld_publisher(value: &serde_json::Value, depth: usize) -> Option<String> {
+    if depth > 32 {
+        return None;
+    }
+    match value {
+        serde_json::Value::Object(map) => {
+            let named = match map.get("publisher") {
+                Some(serde_json::Value::String(name)) => tidy(name),
+                Some(serde_json::Value::Object(p)) => p.get("name").and_then(|n| n.as_str()).and_then(tidy),
+                Some(serde_json::Value::Array(items)) => {
+                    items.iter().find_map(|p| p.get("name").and_then(|n| n.as_str()).and_then(tidy))
+                }
+                _ => None,
+            };
+            named.or_else(|| map.values().find_map(|v| json_ld_publisher(v, depth + 1)))
+        }
+        serde_json::Value::Array(items) => items.iter().find_map(|v| json_ld_publisher(v, depth + 1)),
+        _ => None,
+    }
 }
 
 /// Every string `datePublished` in a JSON-LD value (objects, arrays and `@graph`s).
@@ -777,6 +812,30 @@ mod tests {
             let doc = parse_html(page);
             let got = meta(doc.title.as_deref(), doc.url.as_deref(), doc.outlet.as_deref(), doc.published.as_deref());
             assert_eq!(&got, expected, "{page:?}");
+        }
+    }
+
+    #[test]
+    fn language_and_publisher() {
+        let cases: &[(&str, Option<&str>, Option<&str>)] = &[
+            ("<html lang=en-GB><p>x</p></html>", Some("en-GB"), None),
+            ("<meta http-equiv=content-language content=ar><p>x</p>", Some("ar"), None),
+            ("<html lang=fr><meta property=og:locale content=en_US></html>", Some("fr"), None),
+            ("<meta property=og:locale content=en_US>", Some("en_US"), None),
+            (
+                "<script type=application/ld+json>{\"@graph\":[{\"publisher\":{\"@type\":\"Organization\",\"name\":\"Wire  Service\"}}]}</script>",
+                None,
+                Some("Wire Service"),
+            ),
+            (
+                "<meta property=og:site_name content=Site><script type=application/ld+json>{\"publisher\":\"Other\"}</script>",
+                None,
+                Some("Site"),
+            ),
+        ];
+        for (page, lang, outlet) in cases {
+            let doc = parse_html(page);
+            assert_eq!((doc.lang.as_deref(), doc.outlet.as_deref()), (*lang, *outlet), "{page:?}");
         }
     }
 
