@@ -9,7 +9,7 @@ use crate::{Batch, BatchOutcome, Counts, EventFilter, LogEntry, Store, StoreErro
 use chrono::NaiveDate;
 use rusqlite::functions::FunctionFlags;
 use rusqlite::Connection;
-use sitrep_model::{Event, SourcedMention};
+use sitrep_model::{ArticleId, Event, SourcedMention};
 use std::path::Path;
 use std::time::Duration;
 
@@ -124,5 +124,9 @@ impl Store for SqliteStore {
 
     fn log_entries(&self, limit: usize) -> Result<Vec<LogEntry>, StoreError> {
         read::log_entries(&self.conn, limit)
+    }
+
+    fn near_duplicate_candidates(&self, bands: &[u64]) -> Result<Vec<(ArticleId, Vec<u64>)>, StoreError> {
+        read::near_duplicate_candidates(&self.conn, bands)
     }
 }

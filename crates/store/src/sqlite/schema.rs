@@ -8,8 +8,11 @@ use crate::StoreError;
 use rusqlite::{Connection, TransactionBehavior};
 
 /// The migration steps; step `i` (0-based) takes the schema to version `i + 1`.
-const MIGRATIONS: &[&str] =
-    &[include_str!("../../migrations/0001_initial.sql"), include_str!("../../migrations/0002_analyst_view.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/0001_initial.sql"),
+    include_str!("../../migrations/0002_analyst_view.sql"),
+    include_str!("../../migrations/0003_near_duplicates.sql"),
+];
 
 /// The schema version this build writes and reads.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;

@@ -49,6 +49,9 @@ fn assert_upgraded_with_scenario(store: &SqliteStore) {
         .unwrap();
     assert_eq!((n_sources, outlets.as_str()), (1, "Daily B; Wire A"));
     assert_eq!(attributions, "blamed: Kata'ib Hizbollah");
+
+    // What version 3 added (near-duplicate signatures) is there, empty.
+    assert_eq!(store.near_duplicate_candidates(&[7]).unwrap(), []);
 }
 
 #[test]
@@ -64,8 +67,13 @@ fn a_version_1_database_is_upgraded_on_open() {
     assert_upgraded_with_scenario(&store);
     drop(store);
     // Opening an up-to-date file again changes nothing.
-    let store = SqliteStore::open(&path).unwrap();
+    let mut store = SqliteStore::open(&path).unwrap();
     assert_upgraded_with_scenario(&store);
+    // Articles version 1 wrote take near-duplicate signatures (version 3).
+    let article = scenario().articles[0].0.id.clone();
+    let signature = crate::ArticleSignature { article: article.clone(), minhash: vec![1, 2], bands: vec![7] };
+    store.write_batch(&Batch { signatures: vec![signature], ..Batch::default() }).unwrap();
+    assert_eq!(store.near_duplicate_candidates(&[7]).unwrap(), [(article, vec![1, 2])]);
 }
 
 #[test]
