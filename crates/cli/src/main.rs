@@ -300,8 +300,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             show::analyze(&analyzer, &mut out, file.as_deref(), published, format == AnalyzeFormat::Pretty)?;
         }
         Command::Clean { paths, format: CleanFormat::Jsonl } => {
-            let summary = clean::run(&paths, &mut std::io::stdout().lock(), &mut std::io::stderr().lock())?;
+            let summary = clean::run(&paths, &mut out, &mut std::io::stderr().lock())?;
             eprintln!("{} articles, {} inputs skipped", summary.articles, summary.skipped);
+            return Ok(if summary.skipped > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS });
         }
         Command::Demo { out: db_path } => {
             demo::run(&mut out, &db_path)?;
