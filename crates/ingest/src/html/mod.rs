@@ -491,8 +491,10 @@ impl Paragraph {
                 out.push(lines.join("\n"));
             }
         }
-        *self = Paragraph { text: std::mem::take(&mut self.text), ..Paragraph::default() };
+        // The buffer is kept for the next paragraph: one allocation per page, not per paragraph.
         self.text.clear();
+        self.chars = 0;
+        self.link_chars = 0;
     }
 }
 
