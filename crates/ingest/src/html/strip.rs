@@ -38,7 +38,7 @@ pub(crate) fn strip(html: &str) -> Cow<'_, str> {
     let mut out: Option<String> = None;
     // Start of the bytes not yet copied to `out`, and where to look for the next '<'.
     let (mut copied, mut at) = (0usize, 0usize);
-    while let Some(offset) = bytes.get(at..).and_then(|rest| rest.iter().position(|&b| b == b'<')) {
+    while let Some(offset) = bytes.get(at..).and_then(|rest| memchr::memchr(b'<', rest)) {
         let open = at + offset;
         let Some(end) = cut_end(bytes, open) else {
             at = open + 1;
@@ -115,7 +115,7 @@ fn is_delimiter(b: u8) -> bool {
 
 fn find(haystack: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
     let rest = haystack.get(from..)?;
-    rest.windows(needle.len()).position(|w| w == needle).map(|i| i + from)
+    memchr::memmem::find(rest, needle).map(|i| i + from)
 }
 
 fn contains_ignore_case(haystack: &[u8], needle: &[u8]) -> bool {
