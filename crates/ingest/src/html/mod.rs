@@ -87,7 +87,9 @@ fn content_paragraphs(root: NodeRef<'_, Node>) -> Vec<String> {
         return text;
     }
     let page = roots.body.unwrap_or(root);
-    let page_len = text_len(&paragraphs(page, STRICT));
+    // Only needed to weigh an <article> or <main> against: most pages of the web have neither.
+    let page_len =
+        if roots.articles.is_empty() && roots.main.is_none() { 0 } else { text_len(&paragraphs(page, STRICT)) };
     // Pages list related stories as <article> cards too: the story is the one with the most text.
     let article = roots.articles.iter().map(|a| paragraphs(*a, STRICT)).max_by_key(|p| text_len(p));
     let main = roots.main.map(|m| paragraphs(m, STRICT));
@@ -465,20 +467,31 @@ struct Paragraph {
 }
 
 impl Paragraph {
-    /// Appends text with runs of whitespace collapsed to one space.
+    /// Appends text with runs of whitespace collapsed to one space (word by word: this runs over
+    /// every text node of the page, several times).
     fn push(&mut self, text: &str, in_link: bool) {
-        for c in text.chars() {
-            if c.is_whitespace() {
-                if !self.text.is_empty() && !self.text.ends_with([' ', '\n']) {
-                    self.text.push(' ');
-                }
-            } else {
-                self.text.push(c);
-                self.chars += 1;
-                if in_link {
-                    self.link_chars += 1;
-                }
+        let mut gap = text.starts_with(char::is_whitespace);
+        for word in text.split_whitespace() {
+            if gap {
+                self.space();
             }
+            self.text.push_str(word);
+            let chars = word.chars().count();
+            self.chars += chars;
+            if in_link {
+                self.link_chars += chars;
+            }
+            gap = true;
+        }
+        if text.ends_with(char::is_whitespace) {
+            self.space();
+        }
+    }
+
+    /// One space between words, none at the start of the paragraph or of a line.
+    fn space(&mut self) {
+        if !self.text.is_empty() && !self.text.ends_with([' ', '\n']) {
+            self.text.push(' ');
         }
     }
 

@@ -26,7 +26,14 @@ const CUT: &[&[u8]] = &[
     b"math",
     b"canvas",
     b"object",
+    b"picture",
+    b"video",
+    b"audio",
 ];
+
+/// Void elements cut as a single tag: images and their sources carry long `srcset` attributes the
+/// parser would otherwise read, and never article text.
+const VOID: &[&[u8]] = &[b"img", b"source", b"input"];
 
 /// How many of [`CUT`] are raw-text elements.
 const RAW_TEXT: usize = 5;
@@ -40,15 +47,25 @@ pub(crate) fn strip(html: &str) -> Cow<'_, str> {
     let (mut copied, mut at) = (0usize, 0usize);
     while let Some(offset) = bytes.get(at..).and_then(|rest| memchr::memchr(b'<', rest)) {
         let open = at + offset;
-        let Some(end) = cut_end(bytes, open) else {
-            at = open + 1;
-            continue;
+        let rest = bytes.get(open + 1..).unwrap_or_default();
+        // An image between two letters renders as nothing between them: no space for it.
+        let (end, space) = match VOID.iter().any(|name| starts_tag(rest, name)) {
+            true => (tag_end(bytes, open), false),
+            false => match cut_end(bytes, open) {
+                Some(end) => (end, true),
+                None => {
+                    at = open + 1;
+                    continue;
+                }
+            },
         };
         let buf = out.get_or_insert_with(|| String::with_capacity(html.len() / 2));
         // `open` is at an ASCII '<' and `end` after an ASCII '>' (or at the end): both are char
         // boundaries.
         buf.push_str(html.get(copied..open).unwrap_or_default());
-        buf.push(' ');
+        if space {
+            buf.push(' ');
+        }
         copied = end;
         at = end;
     }
@@ -70,7 +87,7 @@ fn cut_end(bytes: &[u8], open: usize) -> Option<usize> {
     let index = CUT.iter().position(|name| starts_tag(rest, name))?;
     let name = CUT[index];
     let raw_text = index < RAW_TEXT;
-    let tag_end = find(bytes, open, b">").map_or(bytes.len(), |i| i + 1);
+    let tag_end = tag_end(bytes, open);
     let tag = bytes.get(open..tag_end).unwrap_or_default();
     if name == b"script" && contains_ignore_case(tag, b"ld+json") {
         return None;
@@ -102,6 +119,32 @@ fn cut_end(bytes: &[u8], open: usize) -> Option<usize> {
         }
         from = open + 1;
     }
+}
+
+/// The byte after the `>` that ends the tag opening at `open`, as a browser's tokenizer finds it:
+/// a `>` inside a quoted attribute value (`alt="a > b"`) does not end it. The end of the page
+/// when the tag never ends.
+fn tag_end(bytes: &[u8], open: usize) -> usize {
+    let mut i = open + 1;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'>' => return i + 1,
+            b'=' => {
+                i += 1;
+                while bytes.get(i).is_some_and(|b| b.is_ascii_whitespace()) {
+                    i += 1;
+                }
+                if let Some(&quote @ (b'"' | b'\'')) = bytes.get(i) {
+                    match bytes.get(i + 1..).and_then(|rest| memchr::memchr(quote, rest)) {
+                        Some(close) => i += close + 2,
+                        None => return bytes.len(),
+                    }
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    bytes.len()
 }
 
 /// Whether `rest` (the bytes after a '<') starts the tag `name`.
@@ -146,6 +189,11 @@ mod tests {
         ("<nav><ul><li><nav>inner</nav></li></ul>still nav</nav><p>story</p>", " <p>story</p>"),
         ("<p>before</p><aside>never closed", "<p>before</p> "),
         ("<navigation>kept</navigation>", "<navigation>kept</navigation>"),
+        ("<p>a<img src=x.jpg srcset=\"x.jpg 1x, y.jpg 2x\" alt=\"a > b\">b</p>", "<p>ab</p>"),
+        ("<picture><source srcset=a.webp><img src=a.jpg></picture><p>x</p>", " <p>x</p>"),
+        ("<p>x<img alt=\"never closed", "<p>x"),
+        ("<image>kept</image><p>x</p>", "<image>kept</image><p>x</p>"),
+        ("<script type='text/javascript' data-x=\"a > b\">y</script>z", " z"),
     ];
 
     #[test]
