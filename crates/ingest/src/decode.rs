@@ -4,6 +4,7 @@
 use crate::IngestError;
 use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252};
 use sitrep_model::Diagnostic;
+use std::borrow::Cow;
 
 /// How many leading bytes the control-character test looks at.
 const SNIFF_BYTES: usize = 8 * 1024;
@@ -12,8 +13,9 @@ const SNIFF_BYTES: usize = 8 * 1024;
 const CHARSET_PRESCAN_BYTES: usize = 4 * 1024;
 
 /// Decoded text and, when the bytes were not clean UTF-8, a warning saying what was done.
-pub(crate) struct Decoded {
-    pub text: String,
+pub(crate) struct Decoded<'a> {
+    /// Borrowed when the bytes were clean UTF-8: pages are large, and most are.
+    pub text: Cow<'a, str>,
     pub warning: Option<Diagnostic>,
 }
 
@@ -36,19 +38,19 @@ pub(crate) fn check_binary(bytes: &[u8]) -> Result<(), IngestError> {
 }
 
 /// Decodes a text file: a byte-order mark wins; otherwise UTF-8, falling back as [`fallback`] does.
-pub(crate) fn decode_text(bytes: &[u8]) -> Decoded {
+pub(crate) fn decode_text(bytes: &[u8]) -> Decoded<'_> {
     if let Some((encoding, bom)) = Encoding::for_bom(bytes) {
         return decode_with(encoding, bytes.get(bom..).unwrap_or_default(), "byte-order mark");
     }
     match std::str::from_utf8(bytes) {
-        Ok(text) => Decoded { text: text.to_string(), warning: None },
+        Ok(text) => Decoded { text: Cow::Borrowed(text), warning: None },
         Err(_) => fallback(bytes),
     }
 }
 
 /// Decodes an HTML page: a byte-order mark wins, then a `charset` declared in the first bytes
 /// (`<meta charset>` or `http-equiv` content type), then UTF-8 with the text fallback.
-pub(crate) fn decode_html(bytes: &[u8]) -> Decoded {
+pub(crate) fn decode_html(bytes: &[u8]) -> Decoded<'_> {
     if let Some((encoding, bom)) = Encoding::for_bom(bytes) {
         return decode_with(encoding, bytes.get(bom..).unwrap_or_default(), "byte-order mark");
     }
@@ -64,18 +66,18 @@ pub(crate) fn decode_html(bytes: &[u8]) -> Decoded {
 /// Text that is not valid UTF-8. When it holds valid multi-byte UTF-8 sequences it is UTF-8 with
 /// a few damaged bytes, which become U+FFFD; otherwise its encoding is detected from the bytes
 /// (Windows-1252 for Latin text, Windows-1256 for Arabic, Windows-1251 or KOI8-R for Russian, …).
-fn fallback(bytes: &[u8]) -> Decoded {
+fn fallback(bytes: &[u8]) -> Decoded<'static> {
     let has_utf8 = bytes.utf8_chunks().any(|chunk| !chunk.valid().is_ascii());
     if has_utf8 {
         Decoded {
-            text: String::from_utf8_lossy(bytes).into_owned(),
+            text: Cow::Owned(String::from_utf8_lossy(bytes).into_owned()),
             warning: Some(Diagnostic::warning("non_utf8", "not valid UTF-8: invalid bytes replaced with U+FFFD")),
         }
     } else {
         let encoding = detect(bytes);
         let (text, _) = encoding.decode_without_bom_handling(bytes);
         Decoded {
-            text: text.into_owned(),
+            text: Cow::Owned(text.into_owned()),
             warning: Some(Diagnostic::warning(
                 "non_utf8",
                 format!("not valid UTF-8: decoded as {}, detected from the bytes", encoding.name()),
@@ -106,7 +108,7 @@ const MIN_DETECT_NON_ASCII: usize = 16;
 /// How many leading bytes the encoding detector reads.
 const DETECT_BYTES: usize = 64 * 1024;
 
-fn decode_with(encoding: &'static Encoding, bytes: &[u8], how: &str) -> Decoded {
+fn decode_with(encoding: &'static Encoding, bytes: &[u8], how: &str) -> Decoded<'static> {
     let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
     let warning = had_errors.then(|| {
         Diagnostic::warning(
@@ -114,7 +116,7 @@ fn decode_with(encoding: &'static Encoding, bytes: &[u8], how: &str) -> Decoded 
             format!("invalid {} bytes (from {how}) replaced with U+FFFD", encoding.name()),
         )
     });
-    Decoded { text: text.into_owned(), warning }
+    Decoded { text: Cow::Owned(text.into_owned()), warning }
 }
 
 /// The encoding named by the first `charset=` in the first bytes of an HTML page.
