@@ -1,5 +1,6 @@
 //! The `sitrep` command: thin glue between the user, the pipeline and the store.
 
+mod clean;
 mod demo;
 mod export;
 mod fetch;
@@ -88,6 +89,15 @@ enum Command {
         published: Option<NaiveDate>,
         #[arg(long, value_enum, default_value_t = AnalyzeFormat::Pretty)]
         format: AnalyzeFormat,
+    },
+    /// Print what sitrep reads from each input (main text without boilerplate, title, date,
+    /// outlet, language), one JSON line per article, without touching the ledger.
+    Clean {
+        /// .html/.htm, .txt, .jsonl files (.gz too) or directories (recursive).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = CleanFormat::Jsonl)]
+        format: CleanFormat,
     },
     /// Ingest the bundled example reports into a fresh ledger and print the timeline.
     Demo {
@@ -236,6 +246,11 @@ enum ExportFormat {
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq)]
+enum CleanFormat {
+    Jsonl,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
 enum AnalyzeFormat {
     Jsonl,
     Pretty,
@@ -327,6 +342,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Analyze { file, published, format } => {
             let analyzer = gazetteer::analyzer(&cli.gazetteer)?;
             show::analyze(&analyzer, &mut out, file.as_deref(), published, format == AnalyzeFormat::Pretty)?;
+        }
+        Command::Clean { paths, format: CleanFormat::Jsonl } => {
+            let summary = clean::run(&paths, &mut out, &mut std::io::stderr().lock())?;
+            eprintln!("{} articles, {} inputs skipped", summary.articles, summary.skipped);
+            return Ok(if summary.skipped > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS });
         }
         Command::Demo { out: db_path } => {
             demo::run(&mut out, &db_path)?;

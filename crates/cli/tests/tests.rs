@@ -448,3 +448,60 @@ fn realistic_reports_ledger_is_recorded() {
     ok(&sitrep(&db, &args));
     golden("realistic_events.txt", &summary(&export(&db)));
 }
+
+/// `sitrep clean` prints what sitrep reads from each input, one JSON line per article, reads
+/// `.gz` transparently, reports bad inputs on stderr and goes on, and never creates a ledger.
+#[test]
+fn clean_prints_what_sitrep_reads() {
+    use std::io::Write as _;
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("embassy.html");
+    std::fs::write(
+        &page,
+        "<html lang=\"en\"><head><title>Embassy stormed | Example News</title>\
+         <meta property=\"og:title\" content=\"Embassy stormed\"><meta property=\"og:site_name\" content=\"Example News\">\
+         <link rel=\"canonical\" href=\"https://www.example.com/2019/12/31/embassy\"></head>\
+         <body><nav><a href=/>Home</a></nav><article><h1>Embassy stormed</h1>\
+         <p>Protesters stormed the outer compound of the US embassy in Baghdad and set fires.</p>\
+         <figure><img src=a.jpg><figcaption>Smoke over the compound. Photo: AP</figcaption></figure>\
+         <p>READ ALSO: Who are the militias?</p>\
+         <p>Guards fired tear gas; no one was killed.</p><p>Source link</p></article></body></html>",
+    )
+    .unwrap();
+    let notes = dir.path().join("notes.txt.gz");
+    let mut gz = flate2::write::GzEncoder::new(std::fs::File::create(&notes).unwrap(), flate2::Compression::default());
+    gz.write_all(
+        b"title: Rockets hit K1\npublished: 2019-12-28\n\nRockets hit the K1 base near Kirkuk.\n\nShare this article\n",
+    )
+    .unwrap();
+    gz.finish().unwrap();
+    let dump = dir.path().join("dump.jsonl");
+    std::fs::write(&dump, "{\"id\": \"a1\", \"url\": \"https://wire.example.org/x\", \"text\": \"Seven rockets hit the Green Zone.\"}\n{broken\n")
+        .unwrap();
+    let db = dir.path().join("never.db");
+    let missing = dir.path().join("missing.html");
+    let out = sitrep(&db, &["clean", "--format", "jsonl", path(&page), path(&notes), path(&dump), path(&missing)]);
+    // Partial failure, as for ingest: the articles are printed, the exit code says some inputs were skipped.
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8(out.stdout.clone()).unwrap();
+    let lines: Vec<Value> = stdout.lines().map(|l| serde_json::from_str(l).expect("json line")).collect();
+    let expected = serde_json::json!([
+        {"path": path(&page), "url": "https://www.example.com/2019/12/31/embassy", "title": "Embassy stormed",
+         "published": "2019-12-31", "outlet": "Example News", "lang": "en",
+         "text": "Protesters stormed the outer compound of the US embassy in Baghdad and set fires.\n\nGuards fired tear gas; no one was killed."},
+        {"path": path(&notes), "url": null, "title": "Rockets hit K1", "published": "2019-12-28", "outlet": null,
+         "lang": "en", "text": "Rockets hit the K1 base near Kirkuk."},
+        {"path": path(&dump), "line": 1, "url": "https://wire.example.org/x", "title": null, "published": null,
+         "outlet": "wire.example.org", "lang": null, "text": "Seven rockets hit the Green Zone."},
+    ]);
+    assert_eq!(Value::Array(lines), expected);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(&format!("{}: skipped (not_found)", missing.display())), "{stderr}");
+    assert!(stderr.contains(&format!("{}:2: skipped (bad_json)", dump.display())), "{stderr}");
+    assert!(stderr.contains("3 articles, 2 inputs skipped"), "{stderr}");
+    assert!(!db.exists(), "clean must not create a ledger");
+}
+
+fn path(p: &Path) -> &str {
+    p.to_str().expect("utf-8 temp path")
+}

@@ -250,6 +250,7 @@ pub(crate) fn raw_article(path: &Path, line: Option<usize>, id: &str, text: &str
         title: None,
         outlet: None,
         published: None,
+        lang: None,
         text: text.to_string(),
         warnings: Vec::new(),
     }

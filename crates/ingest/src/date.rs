@@ -15,6 +15,40 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
     parse_any(s).filter(|d| (1900..=2100).contains(&chrono::Datelike::year(d)))
 }
 
+/// A date written in a URL's path, as news sites do: `/2019/12/31/`, `/2019-12-31/`,
+/// `/20191231/` or `/2019/12/31` at the end. Host and query are not looked at.
+pub fn date_in_url(url: &str) -> Option<NaiveDate> {
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let path = after_scheme.split_once('/').map_or("", |(_, path)| path);
+    let path = path.split(['?', '#']).next().unwrap_or("");
+    let parts: Vec<&str> = path.split('/').collect();
+    for (i, part) in parts.iter().enumerate() {
+        let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+        let found = if digits(part, 4) {
+            // /2019/12/31/ (a day may carry a slug: /2019/12/31-slug is not taken, too unsure)
+            match (parts.get(i + 1), parts.get(i + 2)) {
+                (Some(m), Some(d))
+                    if (1..=2).contains(&m.len()) && digits(d, d.len()) && (1..=2).contains(&d.len()) =>
+                {
+                    numeric(&format!("{part}-{m}-{d}"))
+                }
+                _ => None,
+            }
+        } else if digits(part, 8) {
+            numeric(&format!("{}-{}-{}", &part[..4], &part[4..6], &part[6..]))
+        } else {
+            // /2019-12-31/ or /2019-12-31-slug/
+            part.get(..10)
+                .filter(|d| d.as_bytes().get(4) == Some(&b'-') && d.as_bytes().get(7) == Some(&b'-'))
+                .and_then(numeric)
+        };
+        if let Some(date) = found.filter(|d| (1990..=2100).contains(&chrono::Datelike::year(d))) {
+            return Some(date);
+        }
+    }
+    None
+}
+
 fn parse_any(s: &str) -> Option<NaiveDate> {
     let s = s.trim();
     if s.is_empty() {
@@ -153,6 +187,30 @@ mod tests {
     fn check(input: &str, expected: Option<Ymd>) {
         let expected = expected.and_then(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d));
         assert_eq!(parse_date(input), expected, "{input:?}");
+    }
+
+    const URLS: &[(&str, Option<Ymd>)] = &[
+        ("https://www.example.com/2019/12/31/embassy-stormed", Some((2019, 12, 31))),
+        ("https://example.com/news/2020/1/3/airport", Some((2020, 1, 3))),
+        ("https://example.com/2020-11-17-green-zone-rockets.html", Some((2020, 11, 17))),
+        ("https://example.com/a/20240128/tower-22", Some((2024, 1, 28))),
+        ("https://example.com/2019/12/31", Some((2019, 12, 31))),
+        ("https://example.com/2019/12/embassy", None),
+        ("https://example.com/story/471031-man-pleads", None),
+        ("https://example.com/2019/13/45/x", None),
+        ("https://20191231.example.com/x", None),
+        ("https://example.com/x?date=2019-12-31", None),
+        ("https://example.com/1066/10/14/hastings", None),
+        ("not a url", None),
+        ("", None),
+    ];
+
+    #[test]
+    fn dates_in_urls() {
+        for (url, expected) in URLS {
+            let expected = expected.and_then(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d));
+            assert_eq!(date_in_url(url), expected, "{url:?}");
+        }
     }
 
     #[test]

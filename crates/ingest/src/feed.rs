@@ -118,6 +118,7 @@ pub fn entry_article(feed: &ParsedFeed, entry: &FeedEntry, origin: Origin, fetch
         title: entry.title.clone(),
         outlet: feed.title.clone(),
         published: entry.published.clone(),
+        lang: None,
         warnings: Vec::new(),
     };
     let fallback = entry.text.clone().unwrap_or_default();

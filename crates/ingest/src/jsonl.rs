@@ -192,6 +192,7 @@ fn article_fields(object: &Map<String, Value>, line: usize) -> Result<(Option<St
         title: get("title")?,
         outlet: get("outlet")?,
         published: get("published")?,
+        lang: get("lang")?,
         ..Fields::default()
     };
     let text = get("text")?;
@@ -204,6 +205,7 @@ fn article_fields(object: &Map<String, Value>, line: usize) -> Result<(Option<St
             fields.url = fields.url.or(doc.url);
             fields.outlet = fields.outlet.or(doc.outlet);
             fields.published = fields.published.or(doc.published);
+            fields.lang = fields.lang.or(doc.lang);
             doc.text
         }
         (Some(text), None) => text,

@@ -22,16 +22,25 @@ pub mod feed;
 pub mod fetch;
 mod html;
 mod jsonl;
+mod lang;
 mod source;
 mod text_file;
 mod url;
 pub mod warc;
 
-pub use date::parse_date;
+pub use date::{date_in_url, parse_date};
 pub use discover::discover;
 pub use error::IngestError;
 pub use html::{parse_html, HtmlDocument};
+pub use lang::{detect_lang, primary_lang};
 pub use source::{sources, Reader, Source};
+
+/// Decodes an HTML page's bytes (byte-order mark, declared charset, else detected) and extracts its
+/// article text and metadata. The warning, if any, says the bytes were not cleanly decodable.
+pub fn parse_html_bytes(bytes: &[u8]) -> (HtmlDocument, Option<Diagnostic>) {
+    let decoded = decode::decode_html(bytes);
+    (parse_html(&decoded.text), decoded.warning)
+}
 pub use url::host;
 
 use sitrep_model::Diagnostic;
@@ -147,6 +156,9 @@ pub struct RawArticle {
     /// The outlet as given, else the URL's host without `www.`.
     pub outlet: Option<String>,
     pub published: Option<chrono::NaiveDate>,
+    /// ISO 639-1 code (639-3 where there is none): as declared (`<html lang>`, a JSONL or header
+    /// `lang`), else detected from the text when the detector is confident, else `None`.
+    pub lang: Option<String>,
     /// Body text; HTML already reduced to text, paragraphs separated by blank lines.
     pub text: String,
     /// Problems that did not stop the article: `non_utf8`, `bad_encoding`, `bad_date`,
@@ -204,6 +216,8 @@ pub(crate) struct Fields {
     pub outlet: Option<String>,
     /// The publication date as written; parsed (or reported as `bad_date`) by [`finish`].
     pub published: Option<String>,
+    /// The language as declared ("en-GB", "ar").
+    pub lang: Option<String>,
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -252,6 +266,7 @@ fn document(file: &InputFile) -> Result<(Fields, String), IngestError> {
                 title: doc.title,
                 outlet: doc.outlet,
                 published: doc.published,
+                lang: doc.lang,
                 warnings: decoded.warning.into_iter().collect(),
             };
             Ok((fields, doc.text))
@@ -266,7 +281,9 @@ fn document(file: &InputFile) -> Result<(Fields, String), IngestError> {
 }
 
 /// Validates metadata and builds the article: an empty body is skipped, an unparseable date is
-/// dropped with a `bad_date` warning, and a missing outlet falls back to the URL's host.
+/// dropped with a `bad_date` warning, a missing date falls back to one written in the URL's path
+/// (`/2019/12/31/`), a missing outlet to the URL's host, and an undeclared language to the one
+/// detected in the text.
 pub(crate) fn finish(origin: Origin, source_id: Option<String>, fields: Fields, text: String) -> Item {
     if text.trim().is_empty() {
         return Item::Skipped(Skipped::new(origin, IngestError::Empty("body")));
@@ -282,7 +299,9 @@ pub(crate) fn finish(origin: Origin, source_id: Option<String>, fields: Fields, 
         date
     });
     let url = tidy(fields.url);
+    let published = published.or_else(|| url.as_deref().and_then(date_in_url));
     let outlet = tidy(fields.outlet).or_else(|| url.as_deref().and_then(host));
+    let lang = fields.lang.as_deref().and_then(primary_lang).or_else(|| detect_lang(&text));
     Item::Article(RawArticle {
         origin,
         source_id: tidy(source_id),
@@ -290,6 +309,7 @@ pub(crate) fn finish(origin: Origin, source_id: Option<String>, fields: Fields, 
         title: tidy(fields.title),
         outlet,
         published,
+        lang,
         text,
         warnings,
     })

@@ -172,6 +172,7 @@ pub(crate) fn page_document(page: &Page) -> Result<(Fields, String), IngestError
                 title: doc.title,
                 outlet: doc.outlet,
                 published: doc.published,
+                lang: doc.lang,
                 warnings: decoded.warning.into_iter().collect(),
             };
             Ok((fields, doc.text))

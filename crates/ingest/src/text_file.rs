@@ -45,6 +45,7 @@ pub(crate) fn parse(text: &str) -> (Fields, String) {
             "url" => &mut fields.url,
             "outlet" => &mut fields.outlet,
             "published" | "date" => &mut fields.published,
+            "lang" | "language" => &mut fields.lang,
             _ => {
                 fields.warnings.push(Diagnostic::info("unknown_header", format!("ignored header line \"{key}\"")));
                 continue;

@@ -224,6 +224,7 @@ fn response_item(header: &Header, block: &[u8], origin: Origin, limit: u64) -> I
                 outlet: doc.outlet,
                 // The crawl date is a bound, not the publication date: only a fallback.
                 published: doc.published.or_else(|| header.get("WARC-Date").map(str::to_string)),
+                lang: doc.lang,
                 warnings: doc.warnings,
             };
             finish(origin, None, fields, doc.text)
@@ -238,6 +239,7 @@ struct PageDoc {
     title: Option<String>,
     outlet: Option<String>,
     published: Option<String>,
+    lang: Option<String>,
     text: String,
     warnings: Vec<sitrep_model::Diagnostic>,
 }
@@ -290,6 +292,7 @@ fn response_document(block: &[u8], url: &str, limit: u64) -> Result<PageDoc, Ing
         title: doc.title,
         outlet: doc.outlet,
         published: doc.published,
+        lang: doc.lang,
         text: doc.text,
         warnings: decoded.warning.into_iter().collect(),
     })

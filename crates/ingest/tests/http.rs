@@ -331,7 +331,7 @@ fn feed_items_are_followed_to_their_pages() {
     assert_eq!(
         items,
         [
-            "1: Rockets hit Green Zone | Example News | Example News | 2020-11-17 | a1 | Rockets hit Green Zone | ",
+            "1: Rockets hit Green Zone | Example News | Example News | 2020-11-17 | a1 | Seven rockets struck Baghdad's | ",
             "2: Truce broken | Example Wire | 2020-11-18 | missing | Kata'ib Hizbollah distanced itself | fetch_failed",
             "3: skip http_error",
         ]
@@ -376,7 +376,7 @@ fn atom_and_json_feeds_resolve_relative_links() {
         let items: Vec<String> = reader.read_url(&server.url(path)).map(|i| describe(&i)).collect();
         assert_eq!(
             items,
-            ["1: Rockets hit Green Zone | Example News | Example News | 2020-11-17 | a1 | Rockets hit Green Zone | "],
+            ["1: Rockets hit Green Zone | Example News | Example News | 2020-11-17 | a1 | Seven rockets struck Baghdad's | "],
             "{path}"
         );
     }
@@ -384,7 +384,7 @@ fn atom_and_json_feeds_resolve_relative_links() {
     let items: Vec<String> = reader.read_url(&server.url("/page")).map(|i| describe(&i)).collect();
     assert_eq!(
         items,
-        ["0: Rockets hit Green Zone | Example News | Example News | 2020-11-17 | page | Rockets hit Green Zone | "]
+        ["0: Rockets hit Green Zone | Example News | Example News | 2020-11-17 | page | Seven rockets struck Baghdad's | "]
     );
     assert_eq!(server.hits("/news/a1"), 2);
 }

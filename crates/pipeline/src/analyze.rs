@@ -70,30 +70,7 @@ impl Analyzer {
 
     /// Cleans and identifies a raw article. `None` when nothing but boilerplate is left.
     pub fn prepare(&self, raw: &RawArticle) -> Option<Prepared> {
-        let cleaned = sitrep_text::clean(&raw.text);
-        if cleaned.regions.is_empty() {
-            return None;
-        }
-        let id = sitrep_text::content_id(&raw.text, &cleaned.regions);
-        let first = cleaned.regions.first().map(|r| r.slice(&raw.text)).unwrap_or("");
-        let dateline = sitrep_recognise::dateline(first, raw.published);
-        // Without metadata, the dateline may give the date (with a year) and the outlet.
-        let published = raw.published.or_else(|| dateline.as_ref().and_then(|d| d.date));
-        let outlet = raw.outlet.clone().or_else(|| dateline.as_ref().and_then(|d| d.outlet.clone()));
-        Some(Prepared {
-            article: Article {
-                id,
-                source_id: raw.source_id.clone(),
-                url: raw.url.clone(),
-                outlet,
-                title: raw.title.clone(),
-                published,
-                lang: Some("en".into()),
-                text: raw.text.clone(),
-            },
-            regions: cleaned.regions,
-            removed: cleaned.removed,
-        })
+        prepare(raw)
     }
 
     /// Recognises and extracts everything in a prepared article.
@@ -123,4 +100,34 @@ impl Analyzer {
         diagnostics.extend(out.diagnostics);
         ArticleAnalysis { article: article.id.clone(), sentences, mentions, events: out.events, diagnostics }
     }
+}
+
+/// Cleans and identifies a raw article — boilerplate lines out, content id, publication date and
+/// outlet from the dateline when metadata gave none. `None` when nothing but boilerplate is left.
+/// Needs no dictionaries: `sitrep clean` uses it alone.
+pub fn prepare(raw: &RawArticle) -> Option<Prepared> {
+    let cleaned = sitrep_text::clean(&raw.text);
+    if cleaned.regions.is_empty() {
+        return None;
+    }
+    let id = sitrep_text::content_id(&raw.text, &cleaned.regions);
+    let first = cleaned.regions.first().map(|r| r.slice(&raw.text)).unwrap_or("");
+    let dateline = sitrep_recognise::dateline(first, raw.published);
+    // Without metadata, the dateline may give the date (with a year) and the outlet.
+    let published = raw.published.or_else(|| dateline.as_ref().and_then(|d| d.date));
+    let outlet = raw.outlet.clone().or_else(|| dateline.as_ref().and_then(|d| d.outlet.clone()));
+    Some(Prepared {
+        article: Article {
+            id,
+            source_id: raw.source_id.clone(),
+            url: raw.url.clone(),
+            outlet,
+            title: raw.title.clone(),
+            published,
+            lang: raw.lang.clone(),
+            text: raw.text.clone(),
+        },
+        regions: cleaned.regions,
+        removed: cleaned.removed,
+    })
 }

@@ -11,10 +11,10 @@ mod report;
 use chrono::{Duration, NaiveDate};
 use sitrep_ingest::{InputFile, Item, RawArticle, Reader, Source};
 use sitrep_model::{Severity, SourceMeta, SourcedMention};
-use sitrep_store::{ArticleSighting, Batch, LogEntry, Store, StoreError};
+use sitrep_store::{ArticleSighting, ArticleSignature, Batch, LogEntry, Store, StoreError};
 use std::collections::{BTreeSet, HashSet};
 
-pub use analyze::{Analyzer, Prepared};
+pub use analyze::{prepare, Analyzer, Prepared};
 pub use report::IngestReport;
 
 #[derive(Debug, thiserror::Error)]
@@ -56,6 +56,9 @@ struct Pending {
     batch: Batch,
     new_mentions: Vec<SourcedMention>,
     ids_in_batch: HashSet<String>,
+    /// Band hash → indices into `batch.signatures`: near-duplicates within the batch, which the
+    /// store does not hold yet.
+    bands_in_batch: std::collections::HashMap<u64, Vec<usize>>,
 }
 
 /// Ingests `files` into `store`, calling `progress` as it goes. Nothing is fetched: feed items
@@ -189,18 +192,46 @@ fn accept(
         return Ok(());
     };
     let id = prepared.article.id.clone();
-    pending.batch.sightings.push(ArticleSighting {
-        article: id.clone(),
+    let sighting = |article: String| ArticleSighting {
+        article,
         outlet: prepared.article.outlet.clone(),
         url: prepared.article.url.clone(),
         title: prepared.article.title.clone(),
         published: prepared.article.published,
         source_id: prepared.article.source_id.clone(),
-        origin,
-    });
+        origin: origin.clone(),
+    };
     if pending.ids_in_batch.contains(&id) || store.has_article(&id)? {
+        pending.batch.sightings.push(sighting(id));
         report.duplicates += 1;
         return Ok(());
+    }
+    let signature = sitrep_text::Signature::of(&prepared.article.text, &prepared.regions);
+    if let Some(signature) = &signature {
+        if let Some((original, similarity)) = near_duplicate_of(store, pending, signature)? {
+            let reason = if similarity >= NEAR_IDENTICAL { "near_identical" } else { "trimmed_or_edited" };
+            *report.near_duplicates.entry(reason.to_string()).or_default() += 1;
+            pending.batch.log.push(LogEntry {
+                origin: origin.clone(),
+                severity: Severity::Info,
+                code: "near_duplicate".into(),
+                message: format!(
+                    "same story as article {original} (estimated similarity {similarity:.2}, {reason}): \
+                     recorded as another sighting of it"
+                ),
+            });
+            pending.batch.sightings.push(sighting(original));
+            return Ok(());
+        }
+    }
+    pending.batch.sightings.push(sighting(id.clone()));
+    if let Some(signature) = signature {
+        let bands = signature.bands();
+        let index = pending.batch.signatures.len();
+        for band in &bands {
+            pending.bands_in_batch.entry(*band).or_default().push(index);
+        }
+        pending.batch.signatures.push(ArticleSignature { article: id.clone(), minhash: signature.0, bands });
     }
     pending.ids_in_batch.insert(id);
     let analysis = analyzer.analyze(&prepared);
@@ -228,6 +259,34 @@ fn accept(
     }
     pending.batch.articles.push((prepared.article, analysis.mentions));
     Ok(())
+}
+
+/// Estimated similarity from which a near-duplicate is reported as `near_identical`.
+const NEAR_IDENTICAL: f64 = 0.9;
+
+/// The stored or pending article `signature` most resembles, when it tells the same story
+/// (estimated similarity at least [`sitrep_text::SAME_STORY`]); ties go to the smallest id, so
+/// the choice does not depend on the order candidates come in.
+fn near_duplicate_of(
+    store: &dyn Store,
+    pending: &Pending,
+    signature: &sitrep_text::Signature,
+) -> Result<Option<(String, f64)>, PipelineError> {
+    let bands = signature.bands();
+    let mut candidates = store.near_duplicate_candidates(&bands)?;
+    let in_batch: BTreeSet<usize> =
+        bands.iter().filter_map(|b| pending.bands_in_batch.get(b)).flatten().copied().collect();
+    for index in in_batch {
+        if let Some(s) = pending.batch.signatures.get(index) {
+            candidates.push((s.article.clone(), s.minhash.clone()));
+        }
+    }
+    let best = candidates
+        .into_iter()
+        .map(|(id, minhash)| (signature.similarity(&sitrep_text::Signature(minhash)), id))
+        .filter(|(similarity, _)| *similarity >= sitrep_text::SAME_STORY)
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(&a.1)));
+    Ok(best.map(|(similarity, id)| (id, similarity)))
 }
 
 /// Merges the pending mentions with the stored ones of the window they touch, and writes it all.

@@ -11,6 +11,11 @@ pub struct IngestReport {
     pub articles_new: usize,
     /// Articles whose text was already stored (re-ingest or syndicated copy): recorded as sightings only.
     pub duplicates: usize,
+    /// Articles whose text differs from every stored one but tells the same story as one of them
+    /// (a retitled, trimmed or lightly edited copy), by reason: `near_identical` (estimated
+    /// similarity at least 0.9) or `trimmed_or_edited`. Each was recorded as one more sighting of
+    /// the article it copies, so it counts once as evidence.
+    pub near_duplicates: BTreeMap<String, usize>,
     /// New (article, outlet, url) sightings, including first ones.
     pub sightings_new: usize,
     /// Inputs skipped, by reason code.

@@ -15,6 +15,7 @@ fn items() -> Vec<Item> {
             title: Some("Rockets hit Baghdad's Green Zone".into()),
             outlet: Some("Wire".into()),
             published: chrono::NaiveDate::from_ymd_opt(2020, 11, 18),
+            lang: None,
             text: "BAGHDAD (Wire) - Seven rockets struck Baghdad's Green Zone on Tuesday night, killing a girl \
                    and wounding five civilians, the Iraqi military said."
                 .into(),

@@ -13,6 +13,7 @@ fn raw(text: &str, published: Option<chrono::NaiveDate>) -> RawArticle {
         title: Some("Rockets hit Baghdad".into()),
         outlet: None,
         published,
+        lang: None,
         text: text.to_string(),
         warnings: Vec::new(),
     }

@@ -36,6 +36,15 @@ pub struct ArticleSighting {
     pub origin: String,
 }
 
+/// The near-duplicate signature of an article: MinHash values and the band hashes computed from
+/// them (see `sitrep_text::Signature`). The store keeps both and looks up by band.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArticleSignature {
+    pub article: ArticleId,
+    pub minhash: Vec<u64>,
+    pub bands: Vec<u64>,
+}
+
 /// An article as stored: the article, every sighting of it (in the order they were recorded)
 /// and its recognised mentions.
 pub type StoredArticle = (Article, Vec<ArticleSighting>, Vec<Mention>);
@@ -52,7 +61,8 @@ pub struct LogEntry {
 /// Everything one pipeline step wants to record. Written in one transaction: either all of it
 /// is stored or, on error, none of it.
 ///
-/// Parts are applied in field order: articles, sightings, mentions, removals, upserts, log.
+/// Parts are applied in field order: articles, sightings, mentions, removals, upserts, log,
+/// signatures.
 #[derive(Debug, Clone, Default)]
 pub struct Batch {
     /// New articles with their recognised mentions; an article already stored is left as it is.
@@ -69,6 +79,8 @@ pub struct Batch {
     /// carried by an event is stored if it was not yet, and its stored copy is refreshed.
     pub events_upserted: Vec<Event>,
     pub log: Vec<LogEntry>,
+    /// Near-duplicate signatures of articles stored or in this batch; insert-or-ignore by article.
+    pub signatures: Vec<ArticleSignature>,
 }
 
 /// What a [`Batch`] changed.
@@ -363,6 +375,10 @@ pub trait Store: Send {
 
     /// Change journal entries after `seq`, oldest first, at most `limit`.
     fn changes_since(&self, seq: u64, limit: usize) -> Result<Vec<EventChange>, StoreError>;
+
+    /// Stored articles sharing at least one band hash with `bands`, each once with its MinHash
+    /// signature, ordered by article id: the candidates a near-duplicate check compares with.
+    fn near_duplicate_candidates(&self, bands: &[u64]) -> Result<Vec<(ArticleId, Vec<u64>)>, StoreError>;
 
     /// Stores the alerts whose key is new and sets the watch-state values, in one transaction.
     /// Returns the alerts it stored (not those already there), in order.

@@ -43,8 +43,18 @@ pub struct Pattern {
 /// lines are short, and a long paragraph that mentions cookies or comments is still a paragraph.
 pub const MAX_BOILERPLATE_LINE: usize = 250;
 
-/// Reason code for a line that repeats the previous non-empty line (a caption printed twice).
+/// Reason code for a line printed twice: one with a letter in it that repeats the previous non-empty
+/// line, or a short one (a caption or credit of at least [`MIN_REPEATED_WORDS`] words) that repeats
+/// one of the [`REPEAT_WINDOW`] lines before it (caption, credit, caption, credit). Repeats further
+/// apart are content: recipes and interviews repeat their lines.
 pub const DUPLICATE_LINE: &str = "duplicate_line";
+
+/// A short line repeated further down is dropped only when it has at least this many words: a
+/// lone word or name may well recur as content.
+pub const MIN_REPEATED_WORDS: usize = 4;
+
+/// How many previous non-empty lines a short line is compared with.
+pub const REPEAT_WINDOW: usize = 3;
 
 macro_rules! patterns {
     ($($kind:ident($text:expr) => $reason:expr, [$($example:expr),* $(,)?];)*) => {
@@ -123,6 +133,53 @@ patterns! {
     Exact("sponsored") => "advertisement", ["Sponsored"];
     Exact("sponsored content") => "advertisement", ["Sponsored content"];
     Contains("continues below advertisement") => "advertisement", ["Story continues below advertisement"];
+    Exact("sharing is caring!") => "share", ["Sharing is caring!"];
+    Exact("pinterest") => "share", ["Pinterest"];
+    Exact("reddit") => "share", ["Reddit"];
+    Exact("flipboard") => "share", ["Flipboard"];
+    Exact("google+") => "share", ["Google+"];
+    Exact("facebook twitter google+ whatsapp") => "share", ["Facebook Twitter Google+ Whatsapp"];
+    Prefix("you may also like") => "read_also", ["You may also like...", "You may also like:"];
+    Prefix("you may like these") => "read_also", ["You may like these posts"];
+    Prefix("you might also like") => "read_also", ["You might also like"];
+    Exact("most popular") => "read_also", ["Most Popular"];
+    Exact("most popular videos") => "read_also", ["Most Popular Videos"];
+    Exact("most popular articles") => "read_also", ["Most Popular Articles"];
+    Exact("most read") => "read_also", ["Most read"];
+    Prefix("most read in ") => "read_also", ["Most read in world news"];
+    Prefix("related roundup") => "read_also", ["Related Roundup: MacBook Pro"];
+    Prefix("filed under") => "read_also", ["Filed under:"];
+    Prefix("all sharing options") => "share", ["All sharing options for: Rockets hit the Green Zone"];
+    Exact("scroll to continue") => "advertisement", ["Scroll to continue"];
+    Prefix("sponsored links") => "advertisement", ["Sponsored links"];
+    Prefix("related post:") => "read_also", ["Related post: Pickled Brussels Sprouts Recipe"];
+    Exact("tags:") => "read_also", ["Tags:"];
+    Prefix("more from ") => "read_also", ["More from Example News"];
+    Prefix("photo:") => "photo_credit", ["Photo: Meg Kinnard, AP", "PHOTO: Reuters"];
+    Prefix("(photo") => "photo_credit", ["(Photo: AP)", "(Photo by Ahmad Al-Rubaye/AFP)"];
+    Prefix("photo by") => "photo_credit", ["Photo by Ahmad Al-Rubaye/AFP via Getty Images"];
+    Prefix("photo credit") => "photo_credit", ["Photo credit: AP"];
+    Prefix("photograph:") => "photo_credit", ["Photograph: Khalid Mohammed/AP"];
+    Prefix("image:") => "photo_credit", ["Image: Reuters"];
+    Prefix("image caption") => "photo_credit", ["Image caption Smoke rises over the embassy"];
+    Prefix("image copyright") => "photo_credit", ["Image copyright Getty Images"];
+    Prefix("credit:") => "photo_credit", ["Credit: Reuters"];
+    Exact("getty images") => "photo_credit", ["Getty Images"];
+    Exact("caption") => "photo_credit", ["Caption"];
+    Exact("close") => "photo_credit", ["Close"];
+    Exact("hide caption") => "photo_credit", ["hide caption"];
+    Exact("toggle caption") => "photo_credit", ["toggle caption"];
+    Prefix("this slideshow requires javascript") => "photo_credit", ["This slideshow requires JavaScript."];
+    Prefix("tell us what you think") => "comments", ["Tell us what YOU think..."];
+    Contains("uses akismet to reduce spam") => "comments", ["This site uses Akismet to reduce spam. Learn how your comment data is processed."];
+    Prefix("have your say") => "comments", ["Have your say"];
+    Exact("privacy policy") => "footer", ["Privacy Policy"];
+    Exact("terms of use") => "footer", ["Terms of Use"];
+    Exact("terms of service") => "footer", ["Terms of service"];
+    Exact("contact us") => "footer", ["Contact us"];
+    Exact("about us") => "footer", ["About Us"];
+    Prefix("back to top") => "footer", ["Back to top"];
+    Prefix("powered by ") => "footer", ["Powered by WordPress"];
 }
 
 /// Boilerplate removal that keeps offsets: returns the byte regions of `text` that are article
@@ -131,7 +188,8 @@ pub fn clean(text: &str) -> Cleaned {
     let mut cleaned = Cleaned::default();
     // Byte range of the current run of kept lines (including blank ones).
     let mut run: Option<(usize, usize)> = None;
-    let mut previous: Option<&str> = None;
+    // The last REPEAT_WINDOW non-empty lines, most recent last.
+    let mut recent: Vec<&str> = Vec::with_capacity(REPEAT_WINDOW + 1);
     for (start, line) in lines(text) {
         let trimmed = line.trim();
         let line_end = start + line.len();
@@ -141,8 +199,16 @@ pub fn clean(text: &str) -> Cleaned {
             }
             continue;
         }
-        let reason = if previous == Some(trimmed) { Some(DUPLICATE_LINE) } else { boilerplate(trimmed) };
-        previous = Some(trimmed);
+        // Tables repeat their numbers ("0", "0"): only lines with a letter count as printed twice.
+        let repeated = (recent.last() == Some(&trimmed) && trimmed.chars().any(char::is_alphabetic))
+            || (trimmed.len() <= MAX_BOILERPLATE_LINE
+                && trimmed.split_whitespace().nth(MIN_REPEATED_WORDS - 1).is_some()
+                && recent.contains(&trimmed));
+        let reason = if repeated { Some(DUPLICATE_LINE) } else { boilerplate(trimmed) };
+        recent.push(trimmed);
+        if recent.len() > REPEAT_WINDOW {
+            recent.remove(0);
+        }
         match reason {
             Some(reason) => {
                 let lead = line.len() - line.trim_start().len();
@@ -253,6 +319,10 @@ mod tests {
         "1 killed",
         "Recommended changes to the security pact were rejected.",
         "Share one thing: the fear of another strike.",
+        "Photos showed smoke over the base.",
+        "Close to the embassy, protesters set fires.",
+        "Most popular among the militias is the Katyusha rocket.",
+        "Credited with the attack, the group said nothing.",
     ];
 
     #[test]
@@ -303,6 +373,36 @@ mod tests {
             ],
         ),
         ("Source link", &[], &[("Source link", "source_link")]),
+        (
+            "Smoke rises over the K1 base.\nPhoto: Marwan Ibrahim, AFP\nRockets hit the base.\n\
+             Smoke rises over the K1 base.\nPhoto: Marwan Ibrahim, AFP\nIraq condemned the strike.\n\
+             Iraq condemned the strike.\n0\n0\nEat every two hours, he said.\nOne.\nTwo.\nThree.\n\
+             Eat every two hours, he said.",
+            &[
+                "Smoke rises over the K1 base.",
+                "Rockets hit the base.",
+                "Iraq condemned the strike.",
+                "0\n0\nEat every two hours, he said.\nOne.\nTwo.\nThree.\nEat every two hours, he said.",
+            ],
+            &[
+                ("Photo: Marwan Ibrahim, AFP", "photo_credit"),
+                ("Smoke rises over the K1 base.", "duplicate_line"),
+                ("Photo: Marwan Ibrahim, AFP", "duplicate_line"),
+                ("Iraq condemned the strike.", "duplicate_line"),
+            ],
+        ),
+        (
+            "Kirkuk\nRockets hit the base.\nKirkuk\nThe base was hit again.\n\nSharing is caring!\nPinterest\n\
+             Tell us what YOU think...\nPrivacy Policy\nTerms of Use",
+            &["Kirkuk\nRockets hit the base.\nKirkuk\nThe base was hit again."],
+            &[
+                ("Sharing is caring!", "share"),
+                ("Pinterest", "share"),
+                ("Tell us what YOU think...", "comments"),
+                ("Privacy Policy", "footer"),
+                ("Terms of Use", "footer"),
+            ],
+        ),
         ("We use cookies.\nAccept cookies\n", &[], &[("We use cookies.", "cookie"), ("Accept cookies", "cookie")]),
         (
             "بغداد: سقطت صواريخ\nRead more\nقرب السفارة",

@@ -8,16 +8,20 @@
 //! - [`clean`]: which lines are article content and which are boilerplate, with reasons.
 //! - [`sentences`]: sentence spans inside content regions.
 //! - [`content_id`]: a hash of the content that syndicated copies share.
+//! - [`Signature`]: MinHash signatures and LSH bands that find near-duplicate copies (retitled,
+//!   trimmed, lightly edited) whose content ids differ.
 
 mod clean;
 mod fold;
 mod id;
+mod near;
 pub mod regex;
 mod sentences;
 
 pub use clean::{boilerplate, clean, Cleaned, Pattern, Rule, DUPLICATE_LINE, MAX_BOILERPLATE_LINE, PATTERNS};
 pub use fold::{fold, Folded};
 pub use id::content_id;
+pub use near::{Signature, BANDS, HASHES, MIN_SHINGLES, ROWS, SAME_STORY, SHINGLE_WORDS};
 pub use sentences::{sentences, HEADING_MAX_CHARS};
 
 #[cfg(test)]

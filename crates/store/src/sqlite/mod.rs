@@ -14,7 +14,7 @@ use crate::{
 use chrono::NaiveDate;
 use rusqlite::functions::FunctionFlags;
 use rusqlite::{Connection, OpenFlags};
-use sitrep_model::{Alert, Event, SourcedMention};
+use sitrep_model::{Alert, ArticleId, Event, SourcedMention};
 use std::path::Path;
 use std::time::Duration;
 
@@ -207,5 +207,9 @@ impl Store for SqliteStore {
 
     fn backend(&self) -> &'static str {
         "sqlite"
+    }
+
+    fn near_duplicate_candidates(&self, bands: &[u64]) -> Result<Vec<(ArticleId, Vec<u64>)>, StoreError> {
+        read::near_duplicate_candidates(&self.conn, bands)
     }
 }

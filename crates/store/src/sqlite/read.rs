@@ -14,6 +14,31 @@ pub(crate) fn has_article(conn: &Connection, id: &str) -> Result<bool, StoreErro
     Ok(conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM articles WHERE id = ?1)")?.query_row([id], |r| r.get(0))?)
 }
 
+pub(crate) fn near_duplicate_candidates(
+    conn: &Connection,
+    bands: &[u64],
+) -> Result<Vec<(sitrep_model::ArticleId, Vec<u64>)>, StoreError> {
+    let mut ids = std::collections::BTreeSet::new();
+    let mut by_band = conn.prepare_cached("SELECT article_id FROM article_bands WHERE band = ?1")?;
+    for band in bands {
+        // SQLite integers are signed: band hashes are stored as the i64 with the same bits.
+        let rows = by_band.query_map([*band as i64], |r| r.get::<_, String>(0))?;
+        for id in rows {
+            ids.insert(id?);
+        }
+    }
+    let mut signature = conn.prepare_cached("SELECT minhash FROM article_signatures WHERE article_id = ?1")?;
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        let blob: Option<Vec<u8>> = signature.query_row([&id], |r| r.get(0)).optional()?;
+        if let Some(blob) = blob {
+            let minhash = blob.chunks_exact(8).map(|b| u64::from_le_bytes(b.try_into().unwrap_or_default())).collect();
+            out.push((id, minhash));
+        }
+    }
+    Ok(out)
+}
+
 pub(crate) fn mentions_for_merge(
     conn: &Connection,
     window: Option<(NaiveDate, NaiveDate)>,

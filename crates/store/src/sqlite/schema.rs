@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0002_analyst_view.sql"),
     include_str!("../../migrations/0003_live_views.sql"),
     include_str!("../../migrations/0004_alerts.sql"),
+    include_str!("../../migrations/0005_near_duplicates.sql"),
 ];
 
 /// The schema version this build writes and reads.

@@ -81,6 +81,21 @@ pub(crate) fn write_batch(conn: &mut Connection, batch: &Batch) -> Result<BatchO
         }
     }
 
+    // Only touched when there are signatures: a batch without them writes to any schema version.
+    if !batch.signatures.is_empty() {
+        let mut signature =
+            tx.prepare_cached("INSERT OR IGNORE INTO article_signatures (article_id, minhash) VALUES (?1, ?2)")?;
+        let mut band = tx.prepare_cached("INSERT OR IGNORE INTO article_bands (band, article_id) VALUES (?1, ?2)")?;
+        for s in &batch.signatures {
+            let blob: Vec<u8> = s.minhash.iter().flat_map(|v| v.to_le_bytes()).collect();
+            signature.execute(params![s.article, blob])?;
+            for b in &s.bands {
+                // SQLite integers are signed: the same 64 bits, read back the same way.
+                band.execute(params![*b as i64, s.article])?;
+            }
+        }
+    }
+
     tx.commit()?;
     Ok(outcome)
 }

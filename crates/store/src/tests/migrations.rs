@@ -53,6 +53,8 @@ fn assert_upgraded_with_scenario(store: &SqliteStore) {
     // Version 3's change feed starts empty on an upgraded file: earlier events were never
     // "changed", and a watcher starting on this ledger begins after them.
     assert_eq!(store.latest_change().unwrap(), 0);
+    // What version 5 added (near-duplicate signatures) is there, empty.
+    assert_eq!(store.near_duplicate_candidates(&[7]).unwrap(), []);
 }
 
 #[test]
@@ -72,8 +74,13 @@ fn a_version_1_database_is_upgraded_step_by_step() {
     assert_upgraded_with_scenario(&store);
     drop(store);
     // Opening an up-to-date file again changes nothing.
-    let store = SqliteStore::open(&path).unwrap();
+    let mut store = SqliteStore::open(&path).unwrap();
     assert_upgraded_with_scenario(&store);
+    // Articles version 1 wrote take near-duplicate signatures (version 3).
+    let article = scenario().articles[0].0.id.clone();
+    let signature = crate::ArticleSignature { article: article.clone(), minhash: vec![1, 2], bands: vec![7] };
+    store.write_batch(&Batch { signatures: vec![signature], ..Batch::default() }).unwrap();
+    assert_eq!(store.near_duplicate_candidates(&[7]).unwrap(), [(article, vec![1, 2])]);
 }
 
 #[test]

@@ -388,6 +388,7 @@ pub(crate) fn scenario() -> Batch {
         mentions: events.iter().flat_map(|e| e.mentions.clone()).collect(),
         events_removed: Vec::new(),
         events_upserted: events,
+        signatures: Vec::new(),
         log: vec![
             LogEntry {
                 origin: "feeds/wire-a.jsonl:7".into(),

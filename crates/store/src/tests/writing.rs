@@ -1,7 +1,7 @@
 //! Writing batches: round trips, idempotence, replacement and removal of events, atomicity.
 
 use super::*;
-use crate::{BatchOutcome, Counts, EventFilter, Store, StoreError};
+use crate::{ArticleSignature, BatchOutcome, Counts, EventFilter, Store, StoreError};
 
 fn store_with_scenario() -> (SqliteStore, Batch) {
     let mut store = SqliteStore::open_in_memory().unwrap();
@@ -222,4 +222,37 @@ fn an_event_mention_not_yet_stored_is_stored_with_its_event() {
     let all = store.mentions_for_merge(None, &["ev-us-strikes".to_string()]).unwrap();
     assert_eq!(all.len(), 2);
     assert!(all.iter().all(|(_, e)| e.as_deref() == Some("ev-us-strikes")));
+}
+
+/// Signatures are stored with their bands and found again by any one band, each article once.
+#[test]
+fn near_duplicate_candidates_are_found_by_band() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    let batch = scenario();
+    let ids: Vec<String> = batch.articles.iter().map(|(a, _)| a.id.clone()).collect();
+    let signature = |article: &str, minhash: Vec<u64>, bands: Vec<u64>| ArticleSignature {
+        article: article.to_string(),
+        minhash,
+        bands,
+    };
+    store
+        .write_batch(&Batch {
+            signatures: vec![
+                // The top bit set: bands are u64 and must survive SQLite's signed integers.
+                signature(&ids[0], vec![1, u64::MAX, 3], vec![10, u64::MAX - 1]),
+                signature(&ids[1], vec![4, 5, 6], vec![20, u64::MAX - 1]),
+                signature(&ids[2], vec![7, 8, 9], vec![30]),
+            ],
+            ..batch
+        })
+        .unwrap();
+    let mut both = vec![(ids[0].clone(), vec![1, u64::MAX, 3]), (ids[1].clone(), vec![4, 5, 6])];
+    both.sort();
+    assert_eq!(store.near_duplicate_candidates(&[u64::MAX - 1, 99]).unwrap(), both);
+    assert_eq!(store.near_duplicate_candidates(&[30]).unwrap(), [(ids[2].clone(), vec![7, 8, 9])]);
+    assert_eq!(store.near_duplicate_candidates(&[99]).unwrap(), []);
+    assert_eq!(store.near_duplicate_candidates(&[]).unwrap(), []);
+    // Writing a signature again is a no-op.
+    store.write_batch(&Batch { signatures: vec![signature(&ids[2], vec![0], vec![31])], ..Batch::default() }).unwrap();
+    assert_eq!(store.near_duplicate_candidates(&[30]).unwrap(), [(ids[2].clone(), vec![7, 8, 9])]);
 }
