@@ -1,6 +1,6 @@
 //! The embedded SQLite ledger: one file, opened in WAL mode, upgraded in place on open.
 
-mod codec;
+pub(crate) mod codec;
 mod read;
 mod schema;
 mod write;
@@ -104,6 +104,14 @@ impl Store for SqliteStore {
 
     fn write_batch(&mut self, batch: &Batch) -> Result<BatchOutcome, StoreError> {
         write::write_batch(&mut self.conn, batch)
+    }
+
+    fn write_planned(
+        &mut self,
+        plan: &mut dyn FnMut(&dyn Store) -> Result<Batch, StoreError>,
+    ) -> Result<BatchOutcome, StoreError> {
+        let batch = plan(self)?;
+        self.write_batch(&batch)
     }
 
     fn events(&self, filter: &EventFilter) -> Result<Vec<Event>, StoreError> {
