@@ -23,6 +23,7 @@ pub use date::parse_date;
 pub use discover::discover;
 pub use error::IngestError;
 pub use html::{parse_html, HtmlDocument};
+pub use jsonl::read_chunk as read_jsonl_chunk;
 pub use url::host;
 
 use sitrep_model::Diagnostic;

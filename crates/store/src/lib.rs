@@ -133,6 +133,12 @@ pub trait Store: Send {
         event_ids: &[String],
     ) -> Result<Vec<(SourcedMention, Option<String>)>, StoreError>;
 
+    /// Every event mention of these articles, with the event it is assigned to, in the order of
+    /// [`Store::mentions_for_merge`]. Re-merging needs an article's other mentions: mentions of
+    /// one article may be merged whatever their dates.
+    fn mentions_of_articles(&self, article_ids: &[String])
+        -> Result<Vec<(SourcedMention, Option<String>)>, StoreError>;
+
     /// Writes the whole batch in one transaction.
     fn write_batch(&mut self, batch: &Batch) -> Result<BatchOutcome, StoreError>;
 

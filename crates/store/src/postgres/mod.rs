@@ -125,6 +125,13 @@ impl Store for PgStore {
         read::mentions_for_merge(&mut self.lock(), window, event_ids)
     }
 
+    fn mentions_of_articles(
+        &self,
+        article_ids: &[String],
+    ) -> Result<Vec<(SourcedMention, Option<String>)>, StoreError> {
+        read::mentions_of_articles(&mut self.lock(), article_ids)
+    }
+
     fn write_batch(&mut self, batch: &Batch) -> Result<BatchOutcome, StoreError> {
         self.lock().in_transaction(|s| write::write_batch(s, batch))
     }
@@ -181,6 +188,13 @@ impl Store for Planning<'_> {
         event_ids: &[String],
     ) -> Result<Vec<(SourcedMention, Option<String>)>, StoreError> {
         read::mentions_for_merge(&mut self.session.borrow_mut(), window, event_ids)
+    }
+
+    fn mentions_of_articles(
+        &self,
+        article_ids: &[String],
+    ) -> Result<Vec<(SourcedMention, Option<String>)>, StoreError> {
+        read::mentions_of_articles(&mut self.session.borrow_mut(), article_ids)
     }
 
     fn write_batch(&mut self, batch: &Batch) -> Result<BatchOutcome, StoreError> {

@@ -47,6 +47,25 @@ pub(crate) fn mentions_for_merge(
     Ok(out)
 }
 
+pub(crate) fn mentions_of_articles(
+    s: &mut Session,
+    article_ids: &[String],
+) -> Result<Vec<(SourcedMention, Option<String>)>, StoreError> {
+    let stmt = s.statement(
+        "SELECT id, json::text, event_id FROM event_mentions
+         WHERE article_id = ANY($1::text[])
+         ORDER BY date_start IS NULL, date_start, id COLLATE \"C\"",
+    )?;
+    let rows = s.client.query(&stmt, &[&article_ids])?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let id: &str = row.get(0);
+        let mention: SourcedMention = from_json(row.get(1), || format!("event mention {id}"))?;
+        out.push((mention, row.get(2)));
+    }
+    Ok(out)
+}
+
 /// Trims a text filter; an empty one filters nothing.
 fn text_filter(value: &Option<String>) -> Option<String> {
     value.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)

@@ -102,6 +102,13 @@ impl Store for SqliteStore {
         read::mentions_for_merge(&self.conn, window, event_ids)
     }
 
+    fn mentions_of_articles(
+        &self,
+        article_ids: &[String],
+    ) -> Result<Vec<(SourcedMention, Option<String>)>, StoreError> {
+        read::mentions_of_articles(&self.conn, article_ids)
+    }
+
     fn write_batch(&mut self, batch: &Batch) -> Result<BatchOutcome, StoreError> {
         write::write_batch(&mut self.conn, batch)
     }

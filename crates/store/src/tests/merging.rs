@@ -84,7 +84,28 @@ fn mentions_come_back_with_their_sources(fresh: Fresh) {
     assert_eq!(mention.source.outlets, ["Wire A", "Daily B"]);
 }
 
+fn an_articles_mentions_come_back_whatever_their_dates(fresh: Fresh) {
+    let store = store(fresh);
+    let ids = |articles: &[&str]| -> Vec<(String, Option<String>)> {
+        let articles: Vec<String> = articles.iter().map(|s| s.to_string()).collect();
+        store.mentions_of_articles(&articles).unwrap().into_iter().map(|(m, e)| (m.mention.id, e)).collect()
+    };
+    assert_eq!(
+        ids(&["a-green", "a-embassy"]),
+        [
+            pair("a-embassy-m1", Some("ev-embassy")),
+            // Ordered by start date, undated last.
+            pair("a-embassy-m2", None),
+            pair("a-green-m1", Some("ev-green-zone")),
+            pair("a-green-m2", Some("ev-green-zone")),
+        ]
+    );
+    assert!(ids(&[]).is_empty());
+    assert!(ids(&["no-such-article"]).is_empty());
+}
+
 suite!(
+    an_articles_mentions_come_back_whatever_their_dates,
     a_window_selects_mentions_whose_dates_intersect_it,
     mentions_of_named_events_are_added_whatever_their_dates,
     mentions_come_back_with_their_sources

@@ -113,6 +113,12 @@ impl Store for PgTest {
     ) -> Result<Vec<(SourcedMention, Option<String>)>, StoreError> {
         self.store.mentions_for_merge(window, event_ids)
     }
+    fn mentions_of_articles(
+        &self,
+        article_ids: &[String],
+    ) -> Result<Vec<(SourcedMention, Option<String>)>, StoreError> {
+        self.store.mentions_of_articles(article_ids)
+    }
     fn write_batch(&mut self, batch: &Batch) -> Result<BatchOutcome, StoreError> {
         self.store.write_batch(batch)
     }
