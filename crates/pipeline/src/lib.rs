@@ -260,22 +260,29 @@ fn plan(
 }
 
 /// The stored mentions that can affect how `new` mentions merge: the connected component of the
-/// new mentions, where two mentions are connected when their dates overlap or they come from the
-/// same article (the only pairs `sitrep_merge::affinity` can match).
+/// new mentions under "could be the same event" (`sitrep_merge::compatible`: compatible types,
+/// overlapping dates or one article, compatible places and named agents).
 ///
-/// Merging is greedy in a global order and only ever joins matching mentions, so clustering a
-/// union of whole components gives exactly what clustering every stored mention would give for
-/// them. Re-merging the whole component (not just the days the new mentions name) is therefore
-/// what makes the ledger independent of the order articles arrive in: one ingest, any batch
-/// size, or N workers in any interleaving end with the same events.
+/// Merging is greedy in a global order, and a mention only joins a cluster holding a mention it
+/// matches, so every cluster — and every cluster a mention could have joined — lies inside one
+/// component. Clustering a union of whole components therefore gives exactly what clustering every
+/// stored mention would give for them, and re-merging the whole component (not just the days the
+/// new mentions name) is what makes the ledger independent of the order articles arrive in: one
+/// ingest, any batch size, or N workers in any interleaving end with the same events.
+///
+/// Candidates are read by the date windows, articles and events of the mentions found so far;
+/// only those compatible with one of them join, and the search goes on from them.
 fn component_of(
     store: &dyn Store,
     new: &[SourcedMention],
 ) -> Result<Vec<(SourcedMention, Option<String>)>, StoreError> {
+    // Read from the store already (or new).
     let mut seen: HashSet<String> = new.iter().map(|m| m.mention.id.clone()).collect();
     let mut covered: Vec<(NaiveDate, NaiveDate)> = Vec::new();
     let mut articles_done: HashSet<String> = new.iter().map(|m| m.mention.article.clone()).collect();
     let mut events_done: HashSet<String> = HashSet::new();
+    // Read but not (yet) connected to the component.
+    let mut pool: Vec<(SourcedMention, Option<String>)> = Vec::new();
     let mut out: Vec<(SourcedMention, Option<String>)> = Vec::new();
     let mut frontier: Vec<(SourcedMention, Option<String>)> = new.iter().cloned().map(|m| (m, None)).collect();
     while !frontier.is_empty() {
@@ -296,14 +303,19 @@ fn component_of(
         if !articles.is_empty() {
             found.extend(store.mentions_of_articles(&articles)?);
         }
-        // An event's members are connected to each other already; reading them by event
-        // catches members whose link to the rest is another member read in this same round.
+        // The members of a stored event were connected when it was merged: they join outright.
         let events: Vec<String> =
             frontier.iter().filter_map(|(_, e)| e.clone()).filter(|e| events_done.insert(e.clone())).collect();
         if !events.is_empty() {
             found.extend(store.mentions_for_merge(None, &events)?);
         }
-        frontier = found.into_iter().filter(|(m, _)| seen.insert(m.mention.id.clone())).collect();
+        pool.extend(found.into_iter().filter(|(m, _)| seen.insert(m.mention.id.clone())));
+        let (joined, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut pool).into_iter().partition(|(m, event)| {
+            event.as_ref().is_some_and(|e| events_done.contains(e))
+                || frontier.iter().any(|(f, _)| sitrep_merge::compatible(f, m))
+        });
+        pool = rest;
+        frontier = joined;
         out.extend(frontier.iter().cloned());
     }
     Ok(out)
