@@ -5,7 +5,7 @@ use super::Session;
 use crate::sqlite::codec::{mentions_to_json, severity_text, to_json};
 use crate::{Batch, BatchOutcome, StoreError};
 use sitrep_model::{ActorRef, Event, PlaceRef, SourcedMention};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Offsets and counts as the integer columns hold them.
 fn int(n: usize) -> i32 {
@@ -45,8 +45,12 @@ pub(crate) fn write_batch(s: &mut Session, batch: &Batch) -> Result<BatchOutcome
         outcome.sightings_new += n as usize;
     }
 
-    for mention in &batch.mentions {
-        insert_mention(s, mention, false)?;
+    // A mention an upserted event carries is written (and assigned) with that event below; one
+    // statement per row is what a write costs here, so it is not inserted twice.
+    let carried: BTreeSet<&str> =
+        batch.events_upserted.iter().flat_map(|e| e.mentions.iter().map(|m| m.mention.id.as_str())).collect();
+    for mention in batch.mentions.iter().filter(|m| !carried.contains(m.mention.id.as_str())) {
+        insert_mention(s, mention, None)?;
     }
 
     let stmt = s.statement("DELETE FROM events WHERE id = $1")?;
@@ -62,6 +66,30 @@ pub(crate) fn write_batch(s: &mut Session, batch: &Batch) -> Result<BatchOutcome
             outcome.events_new += 1;
         }
     }
+    // Actors and places named by the batch's events, once each (latest definition wins, as when
+    // each event wrote its own).
+    let mut actors: BTreeMap<&str, &ActorRef> = BTreeMap::new();
+    let mut places: BTreeMap<&str, &PlaceRef> = BTreeMap::new();
+    for event in &batch.events_upserted {
+        let named = event
+            .actor1
+            .iter()
+            .chain(&event.actor2)
+            .chain(&event.assoc_actors)
+            .chain(event.attributions.iter().flat_map(|a| std::iter::once(&a.actor).chain(&a.by)));
+        for actor in named {
+            actors.insert(actor.id.as_str(), actor);
+        }
+        if let Some(place) = &event.place {
+            places.insert(place.id.as_str(), place);
+        }
+    }
+    for actor in actors.into_values() {
+        upsert_actor(s, actor)?;
+    }
+    for place in places.into_values() {
+        upsert_place(s, place)?;
+    }
 
     let stmt = s.statement("INSERT INTO ingest_log (origin, severity, code, message) VALUES ($1, $2, $3, $4)")?;
     for e in &batch.log {
@@ -70,33 +98,38 @@ pub(crate) fn write_batch(s: &mut Session, batch: &Batch) -> Result<BatchOutcome
     Ok(outcome)
 }
 
-/// Stores an event mention; one carried by an upserted event also refreshes the stored copy.
-fn insert_mention(s: &mut Session, sourced: &SourcedMention, refresh: bool) -> Result<(), StoreError> {
+/// Stores an event mention. With `event`, it is one carried by an upserted event: the stored
+/// copy is refreshed (the merge stage may know more outlets by now) and assigned to that event.
+/// Without, it is only added if new, and its assignment is left alone.
+fn insert_mention(s: &mut Session, sourced: &SourcedMention, event: Option<&str>) -> Result<(), StoreError> {
     let m = &sourced.mention;
     let json = to_json(sourced, || format!("event mention {}", m.id))?;
-    let stmt = if refresh {
-        s.statement(
-            "INSERT INTO event_mentions (id, article_id, sub_event_type, date_start, date_end, json)
-             VALUES ($1, $2, $3, $4, $5, $6::text::jsonb)
-             ON CONFLICT (id) DO UPDATE SET
-                 article_id = excluded.article_id,
-                 sub_event_type = excluded.sub_event_type,
-                 date_start = excluded.date_start,
-                 date_end = excluded.date_end,
-                 json = excluded.json",
-        )?
-    } else {
-        s.statement(
-            "INSERT INTO event_mentions (id, article_id, sub_event_type, date_start, date_end, json)
-             VALUES ($1, $2, $3, $4, $5, $6::text::jsonb)
-             ON CONFLICT (id) DO NOTHING",
-        )?
-    };
     let time = m.time.as_ref().map(|t| t.value);
-    s.client.execute(
-        &stmt,
-        &[&m.id, &m.article, &m.sub_event_type.as_str(), &time.map(|t| t.start), &time.map(|t| t.end), &json],
-    )?;
+    let (start, end) = (time.map(|t| t.start), time.map(|t| t.end));
+    match event {
+        Some(event) => {
+            let stmt = s.statement(
+                "INSERT INTO event_mentions (id, article_id, sub_event_type, date_start, date_end, json, event_id)
+                 VALUES ($1, $2, $3, $4, $5, $6::text::jsonb, $7)
+                 ON CONFLICT (id) DO UPDATE SET
+                     article_id = excluded.article_id,
+                     sub_event_type = excluded.sub_event_type,
+                     date_start = excluded.date_start,
+                     date_end = excluded.date_end,
+                     json = excluded.json,
+                     event_id = excluded.event_id",
+            )?;
+            s.client.execute(&stmt, &[&m.id, &m.article, &m.sub_event_type.as_str(), &start, &end, &json, &event])?;
+        }
+        None => {
+            let stmt = s.statement(
+                "INSERT INTO event_mentions (id, article_id, sub_event_type, date_start, date_end, json)
+                 VALUES ($1, $2, $3, $4, $5, $6::text::jsonb)
+                 ON CONFLICT (id) DO NOTHING",
+            )?;
+            s.client.execute(&stmt, &[&m.id, &m.article, &m.sub_event_type.as_str(), &start, &end, &json])?;
+        }
+    }
     Ok(())
 }
 
@@ -196,9 +229,7 @@ fn upsert_event(s: &mut Session, event: &Event) -> Result<bool, StoreError> {
     }
 
     for sourced in &event.mentions {
-        insert_mention(s, sourced, true)?;
-        let stmt = s.statement("UPDATE event_mentions SET event_id = $1 WHERE id = $2")?;
-        s.client.execute(&stmt, &[&event.id, &sourced.mention.id])?;
+        insert_mention(s, sourced, Some(&event.id))?;
         let source = &sourced.source;
         let stmt = s.statement(
             "INSERT INTO event_sources
@@ -246,18 +277,6 @@ fn upsert_event(s: &mut Session, event: &Event) -> Result<bool, StoreError> {
         )?;
     }
 
-    let actors = event
-        .actor1
-        .iter()
-        .chain(&event.actor2)
-        .chain(&event.assoc_actors)
-        .chain(event.attributions.iter().flat_map(|a| std::iter::once(&a.actor).chain(&a.by)));
-    for actor in actors {
-        upsert_actor(s, actor)?;
-    }
-    if let Some(place) = place {
-        upsert_place(s, place)?;
-    }
     Ok(existed)
 }
 
