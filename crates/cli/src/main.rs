@@ -2,6 +2,7 @@
 
 mod clean;
 mod demo;
+mod enqueue;
 mod export;
 mod fetch;
 mod gazetteer;
@@ -9,6 +10,7 @@ mod serve;
 mod show;
 mod table;
 mod watch;
+mod worker;
 
 use anyhow::{bail, Context as _, Result};
 use chrono::NaiveDate;
@@ -26,7 +28,8 @@ use std::process::ExitCode;
     about = "Turns news coverage into a sourced, deduplicated ledger of conflict incidents."
 )]
 struct Cli {
-    /// The ledger: an SQLite file (created if missing).
+    /// The ledger: an SQLite file (created if missing), or a PostgreSQL URL
+    /// (postgres://user@host:port/database).
     #[arg(long, global = true, env = "SITREP_DB", default_value = "sitrep.db")]
     db: String,
     /// Extra dictionary files: actors (.toml, format of data/actors.toml), places (.tsv, format of
@@ -55,6 +58,10 @@ enum Command {
         #[command(flatten)]
         fetch: fetch::FetchArgs,
     },
+    /// Publish inputs as work items on a NATS JetStream queue, for `sitrep worker`.
+    Enqueue(enqueue::EnqueueArgs),
+    /// Pull work items from the queue and write what they report to the ledger (PostgreSQL).
+    Worker(worker::WorkerArgs),
     /// List events.
     Events {
         #[command(flatten)]
@@ -300,6 +307,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             // Partial failure: some inputs were skipped (they are in the ingest log).
             return Ok(if report.skipped_total() > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS });
         }
+        Command::Enqueue(args) => return enqueue::run(&args, &mut out),
+        Command::Worker(args) => return worker::run(&cli.db, &cli.gazetteer, &args, &mut out),
         Command::Events { filter, format } => {
             let store = open_store(&cli.db)?;
             let events = store.events(&filter.to_filter())?;

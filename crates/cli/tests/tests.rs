@@ -505,3 +505,58 @@ fn clean_prints_what_sitrep_reads() {
 fn path(p: &Path) -> &str {
     p.to_str().expect("utf-8 temp path")
 }
+
+/// Events with their ids removed, and sources without what depends on which copy of a
+/// syndicated article came first (its url and first outlet; the set of outlets is kept).
+fn events_ids_aside(db: &Path) -> Vec<String> {
+    let mut out: Vec<String> = export(db)
+        .into_iter()
+        .map(|mut v| {
+            v.as_object_mut().unwrap().remove("id");
+            for source in v["sources"].as_array_mut().into_iter().flatten() {
+                let s = source.as_object_mut().unwrap();
+                s.remove("url");
+                s.remove("outlet");
+                if let Some(Value::Array(outlets)) = s.get_mut("outlets") {
+                    outlets.sort_by_key(|o| o.to_string());
+                }
+            }
+            v.to_string()
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Regression: re-merging only the days a batch named made the ledger depend on arrival order
+/// (reverse order gave other events); workers on a queue see articles in any order.
+#[test]
+fn the_ledger_does_not_depend_on_the_order_articles_arrive_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut files: Vec<PathBuf> = [examples().join("reports"), root().join("test_data/realistic")]
+        .iter()
+        .flat_map(|d| std::fs::read_dir(d).unwrap().map(|e| e.unwrap().path()))
+        .collect();
+    files.sort();
+    let jsonl = examples().join("reports.jsonl");
+    let run = |name: &str, files: &[PathBuf], batch: &str| {
+        let db = dir.path().join(name);
+        let mut args: Vec<String> = vec!["ingest".into(), "--batch-size".into(), batch.into()];
+        args.extend(files.iter().chain([&jsonl]).map(|p| p.to_string_lossy().into_owned()));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        ok(&sitrep(&db, &args));
+        db
+    };
+    let in_order = run("in-order.db", &files, "256");
+    let mut reversed = files.clone();
+    reversed.reverse();
+    let one_by_one = run("reversed.db", &reversed, "1");
+    // Every third file first, then the rest: another interleaving, in batches of three.
+    let mut shuffled: Vec<PathBuf> = files.iter().step_by(3).cloned().collect();
+    shuffled.extend(files.iter().enumerate().filter(|(i, _)| i % 3 != 0).map(|(_, p)| p.clone()));
+    let in_threes = run("shuffled.db", &shuffled, "3");
+    let expected = events_ids_aside(&in_order);
+    assert!(expected.len() > 30, "{}", expected.len());
+    assert_eq!(events_ids_aside(&one_by_one), expected);
+    assert_eq!(events_ids_aside(&in_threes), expected);
+}

@@ -26,6 +26,14 @@ pub(crate) fn read(path: &Path) -> Box<dyn Iterator<Item = Item> + Send> {
     }
 }
 
+/// The items of a run of JSONL lines cut from `path`, the first of them line `first_line` (from 1):
+/// how a work queue carries part of a dump while every item still names its file and line.
+pub fn read_chunk(path: &Path, first_line: usize, text: &str) -> Vec<Item> {
+    let mut lines = Lines::new(std::io::Cursor::new(text.as_bytes()), path.to_path_buf());
+    lines.line = first_line.saturating_sub(1);
+    lines.collect()
+}
+
 /// The iterator over one JSONL stream.
 pub(crate) struct Lines<R> {
     reader: R,

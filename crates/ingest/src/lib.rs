@@ -41,6 +41,7 @@ pub fn parse_html_bytes(bytes: &[u8]) -> (HtmlDocument, Option<Diagnostic>) {
     let decoded = decode::decode_html(bytes);
     (parse_html(&decoded.text), decoded.warning)
 }
+pub use jsonl::read_chunk as read_jsonl_chunk;
 pub use url::host;
 
 use sitrep_model::Diagnostic;

@@ -103,7 +103,16 @@ pub fn merge(mut mentions: Vec<(SourcedMention, Option<String>)>) -> MergeOutcom
             .map(|(id, _)| id.to_string());
         let id = reuse.unwrap_or_else(|| {
             let first = clusters[c].iter().map(|&j| mentions[j].0.mention.id.as_str()).min().unwrap_or("");
-            new_event_id(first)
+            // The id derived from the first mention may be taken already: that mention started an
+            // event once, and another part of that event kept its id when it split. Two clusters
+            // with one id would overwrite each other when written.
+            let mut id = new_event_id(first);
+            let mut n = 1;
+            while used.contains(&id) {
+                id = new_event_id(&format!("{first}#{n}"));
+                n += 1;
+            }
+            id
         });
         used.insert(id.clone());
         ids.insert(c, id);

@@ -8,7 +8,7 @@
 mod analyze;
 mod report;
 
-use chrono::{Duration, NaiveDate};
+use chrono::NaiveDate;
 use sitrep_ingest::{InputFile, Item, RawArticle, Reader, Source};
 use sitrep_model::{Severity, SourceMeta, SourcedMention};
 use sitrep_store::{ArticleSighting, ArticleSignature, Batch, LogEntry, Store, StoreError};
@@ -127,24 +127,11 @@ impl Run {
     ) -> Result<(), PipelineError> {
         let Run { report, pending, state } = self;
         for item in items {
-            match item {
-                Item::Skipped(s) => {
-                    report.skip(s.code, &s.origin.to_string(), &s.message);
-                    pending.batch.log.push(LogEntry {
-                        origin: s.origin.to_string(),
-                        severity: Severity::Error,
-                        code: s.code.to_string(),
-                        message: s.message,
-                    });
-                }
-                Item::Article(raw) => {
-                    report.articles_read += 1;
-                    state.articles_read += 1;
-                    accept(analyzer, &*store, raw, pending, report)?;
-                    if pending.batch.articles.len() >= options.batch_size.max(1) {
-                        flush(store, pending, report)?;
-                        progress(*state);
-                    }
+            if take(analyzer, &*store, item, pending, report)? {
+                state.articles_read += 1;
+                if pending.batch.articles.len() >= options.batch_size.max(1) {
+                    flush(store, pending, report)?;
+                    progress(*state);
                 }
             }
         }
@@ -160,6 +147,50 @@ impl Run {
         flush(store, &mut self.pending, &mut self.report)?;
         progress(self.state);
         Ok(self.report)
+    }
+}
+
+/// Ingests already-read items as one transaction: how a queue worker writes the items of the
+/// messages it pulled, acknowledging them only once this returns. Articles another writer stored
+/// in the meantime become sightings, so items delivered twice change nothing.
+pub fn ingest_batch(
+    analyzer: &Analyzer,
+    store: &mut dyn Store,
+    items: impl IntoIterator<Item = Item>,
+) -> Result<IngestReport, PipelineError> {
+    let mut report = IngestReport::default();
+    let mut pending = Pending::default();
+    for item in items {
+        take(analyzer, &*store, item, &mut pending, &mut report)?;
+    }
+    flush(store, &mut pending, &mut report)?;
+    Ok(report)
+}
+
+/// Takes one read item into the pending batch; returns whether it was an article.
+fn take(
+    analyzer: &Analyzer,
+    store: &dyn Store,
+    item: Item,
+    pending: &mut Pending,
+    report: &mut IngestReport,
+) -> Result<bool, PipelineError> {
+    match item {
+        Item::Skipped(s) => {
+            report.skip(s.code, &s.origin.to_string(), &s.message);
+            pending.batch.log.push(LogEntry {
+                origin: s.origin.to_string(),
+                severity: Severity::Error,
+                code: s.code.to_string(),
+                message: s.message,
+            });
+            Ok(false)
+        }
+        Item::Article(raw) => {
+            report.articles_read += 1;
+            accept(analyzer, store, raw, pending, report)?;
+            Ok(true)
+        }
     }
 }
 
@@ -290,39 +321,19 @@ fn near_duplicate_of(
 }
 
 /// Merges the pending mentions with the stored ones of the window they touch, and writes it all.
+///
+/// Reading the window, merging and writing are one [`Store::write_planned`] step, so that writers
+/// sharing a ledger (queue workers) merge one after another and each sees the others' events.
 fn flush(store: &mut dyn Store, pending: &mut Pending, report: &mut IngestReport) -> Result<(), PipelineError> {
-    let mut p = std::mem::take(pending);
+    let p = std::mem::take(pending);
     if p.batch.articles.is_empty() && p.batch.sightings.is_empty() && p.batch.log.is_empty() {
         return Ok(());
     }
-    if !p.new_mentions.is_empty() {
-        let mut existing = Vec::new();
-        let mut seen: HashSet<String> = HashSet::new();
-        for window in windows_of(&p.new_mentions) {
-            for item in store.mentions_for_merge(Some(window), &[])? {
-                if seen.insert(item.0.mention.id.clone()) {
-                    existing.push(item);
-                }
-            }
-        }
-        let event_ids: Vec<String> =
-            existing.iter().filter_map(|(_, e)| e.clone()).collect::<BTreeSet<_>>().into_iter().collect();
-        if !event_ids.is_empty() {
-            for item in store.mentions_for_merge(None, &event_ids)? {
-                if seen.insert(item.0.mention.id.clone()) {
-                    existing.push(item);
-                }
-            }
-        }
-        let mut all = existing;
-        all.extend(p.new_mentions.iter().cloned().map(|m| (m, None)));
-        let outcome = sitrep_merge::merge(all);
-        report.merged_mentions += outcome.merged_mentions;
-        p.batch.events_removed = outcome.removed;
-        p.batch.events_upserted = outcome.changed;
-        p.batch.mentions = p.new_mentions;
-    }
-    let outcome = store.write_batch(&p.batch)?;
+    let mut work = Some((p.batch, p.new_mentions));
+    let outcome = store.write_planned(&mut |s| {
+        let (batch, new_mentions) = work.take().unwrap_or_default();
+        plan(s, batch, new_mentions, report)
+    })?;
     report.articles_new += outcome.articles_new;
     report.sightings_new += outcome.sightings_new;
     report.events_new += outcome.events_new;
@@ -331,14 +342,107 @@ fn flush(store: &mut dyn Store, pending: &mut Pending, report: &mut IngestReport
     Ok(())
 }
 
-/// The date windows new mentions touch, each widened by a day on both sides; overlapping windows
-/// are joined so a batch spanning years reads only the days it touches.
-fn windows_of(mentions: &[SourcedMention]) -> Vec<(NaiveDate, NaiveDate)> {
-    let mut ranges: Vec<(NaiveDate, NaiveDate)> = mentions
-        .iter()
-        .filter_map(|m| m.mention.time.as_ref())
-        .map(|t| (t.value.start - Duration::days(1), t.value.end + Duration::days(1)))
-        .collect();
+/// The batch to write, planned against what the ledger holds now.
+fn plan(
+    store: &dyn Store,
+    mut batch: Batch,
+    mut new_mentions: Vec<SourcedMention>,
+    report: &mut IngestReport,
+) -> Result<Batch, StoreError> {
+    // Another writer may have stored some of these articles since they were checked: they are
+    // duplicates now, kept as sightings only, and their mentions are already merged.
+    let mut taken = HashSet::new();
+    for (article, _) in &batch.articles {
+        if store.has_article(&article.id)? {
+            taken.insert(article.id.clone());
+        }
+    }
+    if !taken.is_empty() {
+        batch.articles.retain(|(a, _)| !taken.contains(&a.id));
+        let before = new_mentions.len();
+        new_mentions.retain(|m| !taken.contains(&m.mention.article));
+        report.mentions -= before - new_mentions.len();
+        report.duplicates += taken.len();
+    }
+    if !new_mentions.is_empty() {
+        let existing = component_of(store, &new_mentions)?;
+        let mut all = existing;
+        all.extend(new_mentions.iter().cloned().map(|m| (m, None)));
+        let outcome = sitrep_merge::merge(all);
+        report.merged_mentions += outcome.merged_mentions;
+        batch.events_removed = outcome.removed;
+        batch.events_upserted = outcome.changed;
+        batch.mentions = new_mentions;
+    }
+    Ok(batch)
+}
+
+/// The stored mentions that can affect how `new` mentions merge: the connected component of the
+/// new mentions under "could be the same event" (`sitrep_merge::compatible`: compatible types,
+/// overlapping dates or one article, compatible places and named agents).
+///
+/// Merging is greedy in a global order, and a mention only joins a cluster holding a mention it
+/// matches, so every cluster — and every cluster a mention could have joined — lies inside one
+/// component. Clustering a union of whole components therefore gives exactly what clustering every
+/// stored mention would give for them, and re-merging the whole component (not just the days the
+/// new mentions name) is what makes the ledger independent of the order articles arrive in: one
+/// ingest, any batch size, or N workers in any interleaving end with the same events.
+///
+/// Candidates are read by the date windows, articles and events of the mentions found so far;
+/// only those compatible with one of them join, and the search goes on from them.
+fn component_of(
+    store: &dyn Store,
+    new: &[SourcedMention],
+) -> Result<Vec<(SourcedMention, Option<String>)>, StoreError> {
+    // Read from the store already (or new).
+    let mut seen: HashSet<String> = new.iter().map(|m| m.mention.id.clone()).collect();
+    let mut covered: Vec<(NaiveDate, NaiveDate)> = Vec::new();
+    let mut articles_done: HashSet<String> = new.iter().map(|m| m.mention.article.clone()).collect();
+    let mut events_done: HashSet<String> = HashSet::new();
+    // Read but not (yet) connected to the component.
+    let mut pool: Vec<(SourcedMention, Option<String>)> = Vec::new();
+    let mut out: Vec<(SourcedMention, Option<String>)> = Vec::new();
+    let mut frontier: Vec<(SourcedMention, Option<String>)> = new.iter().cloned().map(|m| (m, None)).collect();
+    while !frontier.is_empty() {
+        let mut found = Vec::new();
+        let dated: Vec<&SourcedMention> = frontier.iter().map(|(m, _)| m).collect();
+        for window in windows_of(&dated) {
+            if covered.iter().any(|c| c.0 <= window.0 && window.1 <= c.1) {
+                continue;
+            }
+            covered.push(window);
+            found.extend(store.mentions_for_merge(Some(window), &[])?);
+        }
+        let articles: Vec<String> = frontier
+            .iter()
+            .map(|(m, _)| m.mention.article.clone())
+            .filter(|a| articles_done.insert(a.clone()))
+            .collect();
+        if !articles.is_empty() {
+            found.extend(store.mentions_of_articles(&articles)?);
+        }
+        // The members of a stored event were connected when it was merged: they join outright.
+        let events: Vec<String> =
+            frontier.iter().filter_map(|(_, e)| e.clone()).filter(|e| events_done.insert(e.clone())).collect();
+        if !events.is_empty() {
+            found.extend(store.mentions_for_merge(None, &events)?);
+        }
+        pool.extend(found.into_iter().filter(|(m, _)| seen.insert(m.mention.id.clone())));
+        let (joined, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut pool).into_iter().partition(|(m, event)| {
+            event.as_ref().is_some_and(|e| events_done.contains(e))
+                || frontier.iter().any(|(f, _)| sitrep_merge::compatible(f, m))
+        });
+        pool = rest;
+        frontier = joined;
+        out.extend(frontier.iter().cloned());
+    }
+    Ok(out)
+}
+
+/// The date ranges of these mentions, overlapping ones joined: what a window query must read.
+fn windows_of(mentions: &[&SourcedMention]) -> Vec<(NaiveDate, NaiveDate)> {
+    let mut ranges: Vec<(NaiveDate, NaiveDate)> =
+        mentions.iter().filter_map(|m| m.mention.time.as_ref()).map(|t| (t.value.start, t.value.end)).collect();
     ranges.sort();
     let mut out: Vec<(NaiveDate, NaiveDate)> = Vec::new();
     for (start, end) in ranges {

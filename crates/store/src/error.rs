@@ -55,6 +55,25 @@ pub enum StoreError {
 
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
+
+    /// The PostgreSQL server could not be reached or refused the connection.
+    #[error("cannot connect to PostgreSQL at {url}: {source}")]
+    Connect {
+        /// The URL without its password.
+        url: String,
+        #[source]
+        source: postgres::Error,
+    },
+
+    #[error("upgrading the PostgreSQL database to schema version {version} failed: {source}")]
+    PgMigration {
+        version: u32,
+        #[source]
+        source: postgres::Error,
+    },
+
+    #[error("PostgreSQL error: {0}")]
+    Postgres(#[from] postgres::Error),
 }
 
 impl StoreError {
@@ -64,6 +83,7 @@ impl StoreError {
         matches!(
             self,
             StoreError::Open { .. }
+                | StoreError::Connect { .. }
                 | StoreError::CreateDir { .. }
                 | StoreError::TooNew { .. }
                 | StoreError::Ambiguous { .. }

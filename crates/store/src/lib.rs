@@ -9,6 +9,7 @@
 //! The schema is versioned with numbered migrations (see `migrations/` in this crate).
 
 mod error;
+mod postgres;
 mod sqlite;
 
 #[cfg(test)]
@@ -20,6 +21,7 @@ use sitrep_model::{Alert, Article, ArticleId, Event, Mention, Severity, SourcedM
 use std::path::Path;
 
 pub use error::StoreError;
+pub use postgres::{BoundingBox, PgStore, PG_SCHEMA_VERSION};
 pub use sqlite::{SqliteStore, SCHEMA_VERSION};
 
 /// One outlet or url carrying an article's text. Syndicated copies of one wire story are several
@@ -332,8 +334,25 @@ pub trait Store: Send {
         event_ids: &[String],
     ) -> Result<Vec<(SourcedMention, Option<String>)>, StoreError>;
 
+    /// Every event mention of these articles, with the event it is assigned to, in the order of
+    /// [`Store::mentions_for_merge`]. Re-merging needs an article's other mentions: mentions of
+    /// one article may be merged whatever their dates.
+    fn mentions_of_articles(&self, article_ids: &[String])
+        -> Result<Vec<(SourcedMention, Option<String>)>, StoreError>;
+
     /// Writes the whole batch in one transaction.
     fn write_batch(&mut self, batch: &Batch) -> Result<BatchOutcome, StoreError>;
+
+    /// Plans a batch from what the ledger holds, then writes it, with no other plan's batch
+    /// written in between: the reads `plan` makes through the store it is given and the batch
+    /// it returns are one transaction, serialised with every other `write_planned` on the same
+    /// ledger (PostgreSQL: a transaction-scoped advisory lock, so several ingest workers can
+    /// re-merge overlapping windows safely). The embedded SQLite ledger has one writer, so it
+    /// plans and writes in sequence. `plan` is called once.
+    fn write_planned(
+        &mut self,
+        plan: &mut dyn FnMut(&dyn Store) -> Result<Batch, StoreError>,
+    ) -> Result<BatchOutcome, StoreError>;
 
     /// Events matching `filter`, ordered by date (undated last), then id.
     fn events(&self, filter: &EventFilter) -> Result<Vec<Event>, StoreError>;
@@ -426,7 +445,7 @@ pub fn open_read_only(spec: &str) -> Result<Box<dyn Store>, StoreError> {
 }
 
 /// Opens the store a user named: a file path (created if missing; `sqlite://` prefix allowed),
-/// `:memory:`, or a server URL (`postgres://…`, not supported yet).
+/// `:memory:`, or a PostgreSQL URL (`postgres://user@host:port/database`, or `postgresql://`).
 pub fn open(spec: &str) -> Result<Box<dyn Store>, StoreError> {
     let spec = spec.trim();
     if spec == ":memory:" {
@@ -437,11 +456,10 @@ pub fn open(spec: &str) -> Result<Box<dyn Store>, StoreError> {
     }
     if let Some((scheme, _)) = spec.split_once("://") {
         if !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || c == '+') {
-            let what = match scheme.to_ascii_lowercase().as_str() {
-                "postgres" | "postgresql" => "PostgreSQL stores are not implemented yet".to_string(),
-                other => format!("no store backend for `{other}://` URLs"),
+            return match scheme.to_ascii_lowercase().as_str() {
+                "postgres" | "postgresql" => Ok(Box::new(PgStore::open(spec)?)),
+                other => Err(StoreError::Unsupported(format!("no store backend for `{other}://` URLs"))),
             };
-            return Err(StoreError::Unsupported(what));
         }
     }
     Ok(Box::new(SqliteStore::open(Path::new(spec))?))

@@ -1,6 +1,6 @@
 //! The embedded SQLite ledger: one file, opened in WAL mode, upgraded in place on open.
 
-mod codec;
+pub(crate) mod codec;
 mod live;
 mod read;
 mod schema;
@@ -137,8 +137,23 @@ impl Store for SqliteStore {
         read::mentions_for_merge(&self.conn, window, event_ids)
     }
 
+    fn mentions_of_articles(
+        &self,
+        article_ids: &[String],
+    ) -> Result<Vec<(SourcedMention, Option<String>)>, StoreError> {
+        read::mentions_of_articles(&self.conn, article_ids)
+    }
+
     fn write_batch(&mut self, batch: &Batch) -> Result<BatchOutcome, StoreError> {
         write::write_batch(&mut self.conn, batch)
+    }
+
+    fn write_planned(
+        &mut self,
+        plan: &mut dyn FnMut(&dyn Store) -> Result<Batch, StoreError>,
+    ) -> Result<BatchOutcome, StoreError> {
+        let batch = plan(self)?;
+        self.write_batch(&batch)
     }
 
     fn events(&self, filter: &EventFilter) -> Result<Vec<Event>, StoreError> {

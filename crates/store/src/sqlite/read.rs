@@ -70,6 +70,28 @@ pub(crate) fn mentions_for_merge(
     Ok(out)
 }
 
+pub(crate) fn mentions_of_articles(
+    conn: &Connection,
+    article_ids: &[String],
+) -> Result<Vec<(SourcedMention, Option<String>)>, StoreError> {
+    let ids = to_json(article_ids, || "article id list".to_string())?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, json, event_id FROM event_mentions
+         WHERE article_id IN (SELECT value FROM json_each(:ids))
+         ORDER BY date_start IS NULL, date_start, id",
+    )?;
+    let rows = stmt.query_map(named_params! { ":ids": ids }, |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, json, event_id) = row?;
+        let mention: SourcedMention = from_json(&json, || format!("event mention {id}"))?;
+        out.push((mention, event_id));
+    }
+    Ok(out)
+}
+
 /// Trims a text filter; an empty one filters nothing.
 pub(crate) fn text_filter(value: &Option<String>) -> Option<&str> {
     value.as_deref().map(str::trim).filter(|s| !s.is_empty())

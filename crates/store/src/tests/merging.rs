@@ -1,12 +1,10 @@
 //! Selecting the mentions a re-merge needs: by date window and by the events they belong to.
 
 use super::*;
-use crate::Store;
 
 /// The scenario plus two mentions: one unassigned with a month-long date, one undated that
 /// belongs to the Green Zone event.
-fn store() -> SqliteStore {
-    let mut store = SqliteStore::open_in_memory().unwrap();
+fn store(mut store: Fresh) -> Fresh {
     let mut batch = scenario();
     let a = articles();
     batch.mentions.push(mention(
@@ -33,11 +31,7 @@ fn store() -> SqliteStore {
     store
 }
 
-fn found(
-    store: &SqliteStore,
-    window: Option<(NaiveDate, NaiveDate)>,
-    events: &[&str],
-) -> Vec<(String, Option<String>)> {
+fn found(store: &Fresh, window: Option<(NaiveDate, NaiveDate)>, events: &[&str]) -> Vec<(String, Option<String>)> {
     let events: Vec<String> = events.iter().map(|s| s.to_string()).collect();
     store.mentions_for_merge(window, &events).unwrap().into_iter().map(|(m, event)| (m.mention.id, event)).collect()
 }
@@ -46,9 +40,8 @@ fn pair(mention: &str, event: Option<&str>) -> (String, Option<String>) {
     (mention.to_string(), event.map(str::to_string))
 }
 
-#[test]
-fn a_window_selects_mentions_whose_dates_intersect_it() {
-    let store = store();
+fn a_window_selects_mentions_whose_dates_intersect_it(fresh: Fresh) {
+    let store = store(fresh);
     assert_eq!(
         found(&store, Some((d(2019, 12, 28), d(2019, 12, 30))), &[]),
         [pair("a-strikes-m1", Some("ev-us-strikes")), pair("a-strikes-m2", Some("ev-us-strikes"))]
@@ -64,9 +57,8 @@ fn a_window_selects_mentions_whose_dates_intersect_it() {
     assert!(found(&store, Some((d(2021, 1, 1), d(2023, 12, 31))), &[]).is_empty());
 }
 
-#[test]
-fn mentions_of_named_events_are_added_whatever_their_dates() {
-    let store = store();
+fn mentions_of_named_events_are_added_whatever_their_dates(fresh: Fresh) {
+    let store = store(fresh);
     assert_eq!(
         found(&store, Some((d(2019, 12, 28), d(2019, 12, 30))), &["ev-tower-22", "ev-green-zone", "ev-us-strikes"]),
         [
@@ -83,12 +75,38 @@ fn mentions_of_named_events_are_added_whatever_their_dates() {
     assert!(found(&store, None, &["ev-unknown"]).is_empty());
 }
 
-#[test]
-fn mentions_come_back_with_their_sources() {
-    let store = store();
+fn mentions_come_back_with_their_sources(fresh: Fresh) {
+    let store = store(fresh);
     let batch = scenario();
     let (mention, event) = store.mentions_for_merge(None, &["ev-k1-rockets".to_string()]).unwrap().remove(0);
     assert_eq!(event.as_deref(), Some("ev-k1-rockets"));
     assert_eq!(mention, batch.events_upserted[0].mentions[0]);
     assert_eq!(mention.source.outlets, ["Wire A", "Daily B"]);
 }
+
+fn an_articles_mentions_come_back_whatever_their_dates(fresh: Fresh) {
+    let store = store(fresh);
+    let ids = |articles: &[&str]| -> Vec<(String, Option<String>)> {
+        let articles: Vec<String> = articles.iter().map(|s| s.to_string()).collect();
+        store.mentions_of_articles(&articles).unwrap().into_iter().map(|(m, e)| (m.mention.id, e)).collect()
+    };
+    assert_eq!(
+        ids(&["a-green", "a-embassy"]),
+        [
+            pair("a-embassy-m1", Some("ev-embassy")),
+            // Ordered by start date, undated last.
+            pair("a-embassy-m2", None),
+            pair("a-green-m1", Some("ev-green-zone")),
+            pair("a-green-m2", Some("ev-green-zone")),
+        ]
+    );
+    assert!(ids(&[]).is_empty());
+    assert!(ids(&["no-such-article"]).is_empty());
+}
+
+suite!(
+    an_articles_mentions_come_back_whatever_their_dates,
+    a_window_selects_mentions_whose_dates_intersect_it,
+    mentions_of_named_events_are_added_whatever_their_dates,
+    mentions_come_back_with_their_sources
+);

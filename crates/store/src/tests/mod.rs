@@ -1,16 +1,37 @@
-//! Tests for the SQLite ledger, with small builders for model values and one shared scenario
+//! Tests for the ledger, with small builders for model values and one shared scenario
 //! drawn from the 2019–2024 attacks on US forces in Iraq, Syria and Jordan.
+//!
+//! The behaviour tests (`reading`, `writing`, `merging`) run against both backends: each is a
+//! function of a fresh, empty store, instantiated by [`suite!`] once for SQLite (in memory) and
+//! once for PostgreSQL (a database of its own, dropped afterwards). PostgreSQL is found at
+//! `$SITREP_TEST_POSTGRES` (default `postgres://postgres@127.0.0.1:5432/postgres`, a database the
+//! user may create databases from); when it is unreachable the PostgreSQL half prints SKIP and
+//! passes, except under `CI=true`, where it fails.
+
+/// Instantiates behaviour tests (functions of a [`Fresh`] store) for both backends.
+macro_rules! suite {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $( #[test] fn $name() { super::$name(super::super::sqlite_fresh()) } )*
+        }
+        mod postgres {
+            $( #[test] fn $name() { if let Some(fresh) = super::super::pg_fresh() { super::$name(fresh) } } )*
+        }
+    };
+}
 
 mod live;
 mod merging;
 mod migrations;
 mod opening;
+mod pg;
 mod reading;
 mod watching;
 mod writing;
 
-use crate::{ArticleSighting, Batch, LogEntry, SqliteStore};
+use crate::{ArticleSighting, Batch, LogEntry, SqliteStore, Store};
 use chrono::NaiveDate;
+pub(crate) use pg::{pg_fresh, Fresh, TestStore};
 use sitrep_model::{
     ActorRef, ActorType, Article, Attribution, DateRange, Event, EventMention, Evidence, FigureReport, Figures,
     Mention, MentionKind, PlaceRef, Quantity, Severity, SourceMeta, SourcedMention, Span, Stance, SubEventType, Weapon,
@@ -407,7 +428,24 @@ pub(crate) fn scenario() -> Batch {
 }
 
 /// Rows in one table, for checks the public API does not expose.
-pub(crate) fn rows(store: &SqliteStore, table: &str) -> i64 {
-    // Table names come from the tests themselves, never from input.
-    store.conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).expect("count rows")
+pub(crate) fn sqlite_fresh() -> Fresh {
+    Box::new(SqliteStore::open_in_memory().expect("in-memory SQLite"))
+}
+
+impl TestStore for SqliteStore {
+    fn column(&self, sql: &str) -> Vec<Option<String>> {
+        let mut stmt = self.conn.prepare(sql).expect("test query");
+        let rows = stmt.query_map([], |r| r.get::<_, Option<String>>(0)).expect("test query");
+        rows.collect::<Result<_, _>>().expect("test query rows")
+    }
+
+    fn texts(&self, sql: &str) -> Vec<Option<String>> {
+        let mut stmt = self.conn.prepare(sql).expect("test query");
+        let n = stmt.column_count();
+        stmt.query_row([], |r| (0..n).map(|i| r.get::<_, Option<String>>(i)).collect()).expect("test query row")
+    }
+
+    fn count(&self, sql: &str) -> i64 {
+        self.conn.query_row(sql, [], |r| r.get(0)).expect("count query")
+    }
 }

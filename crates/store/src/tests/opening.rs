@@ -57,11 +57,17 @@ fn store_specs_pick_the_backend() {
     let memory = open(":memory:").unwrap();
     assert_eq!(memory.counts().unwrap().events, 0);
 
-    for spec in ["postgres://analyst@localhost/sitrep", "postgresql://db/sitrep", "mysql://db/sitrep"] {
+    match open("mysql://db/sitrep") {
+        Err(e @ StoreError::Unsupported(_)) => assert!(e.is_user_error()),
+        Err(other) => panic!("expected Unsupported, got {other}"),
+        Ok(_) => panic!("expected Unsupported, got a store"),
+    }
+    // PostgreSQL URLs go to the server backend: nothing listens on port 1.
+    for spec in ["postgres://analyst@127.0.0.1:1/sitrep", "postgresql://127.0.0.1:1/sitrep"] {
         match open(spec) {
-            Err(e @ StoreError::Unsupported(_)) => assert!(e.is_user_error()),
-            Err(other) => panic!("{spec}: expected Unsupported, got {other}"),
-            Ok(_) => panic!("{spec}: expected Unsupported, got a store"),
+            Err(e @ StoreError::Connect { .. }) => assert!(e.is_user_error()),
+            Err(other) => panic!("{spec}: expected Connect, got {other}"),
+            Ok(_) => panic!("{spec}: expected Connect, got a store"),
         }
     }
 }

@@ -1,21 +1,19 @@
 //! Reading events back: filters, ordering, id prefixes, the log.
 
 use super::*;
-use crate::{EventFilter, Store, StoreError};
+use crate::{EventFilter, StoreError};
 
-fn store() -> SqliteStore {
-    let mut store = SqliteStore::open_in_memory().unwrap();
+fn store(mut store: Fresh) -> Fresh {
     store.write_batch(&scenario()).unwrap();
     store
 }
 
-fn ids(store: &SqliteStore, filter: EventFilter) -> Vec<String> {
+fn ids(store: &Fresh, filter: EventFilter) -> Vec<String> {
     store.events(&filter).unwrap().into_iter().map(|e| e.id).collect()
 }
 
-#[test]
-fn events_are_ordered_by_date_with_undated_last() {
-    let mut store = store();
+fn events_are_ordered_by_date_with_undated_last(fresh: Fresh) {
+    let mut store = store(fresh);
     let a = articles();
     let undated = event(
         "ev-0-undated",
@@ -39,9 +37,8 @@ fn events_are_ordered_by_date_with_undated_last() {
         .contains(&"ev-0-undated".to_string()));
 }
 
-#[test]
-fn since_and_until_select_overlapping_date_ranges() {
-    let mut store = store();
+fn since_and_until_select_overlapping_date_ranges(fresh: Fresh) {
+    let mut store = store(fresh);
     let a = articles();
     // "in January 2020": a month-long range that starts before and ends after the Soleimani strike.
     let january = event(
@@ -67,18 +64,16 @@ fn since_and_until_select_overlapping_date_ranges() {
     assert_eq!(ids(&store, both), ["ev-us-strikes", "ev-embassy", "ev-january"]);
 }
 
-#[test]
-fn country_matches_in_any_case() {
-    let store = store();
+fn country_matches_in_any_case(fresh: Fresh) {
+    let store = store(fresh);
     let jordan = ids(&store, EventFilter { country: Some("jo".into()), ..EventFilter::default() });
     assert_eq!(jordan, ["ev-tower-22"]);
     assert_eq!(ids(&store, EventFilter { country: Some("IQ".into()), ..EventFilter::default() }).len(), 4);
     assert!(ids(&store, EventFilter { country: Some("SY".into()), ..EventFilter::default() }).is_empty());
 }
 
-#[test]
-fn actor_matches_any_role_case_insensitively() {
-    let store = store();
+fn actor_matches_any_role_case_insensitively(fresh: Fresh) {
+    let store = store(fresh);
     let actor = |s: &str| ids(&store, EventFilter { actor: Some(s.into()), ..EventFilter::default() });
     // actor1 of K1, actor2 of the strikes, associated actor of the embassy storming.
     assert_eq!(actor("KATA'IB"), ["ev-k1-rockets", "ev-us-strikes", "ev-embassy"]);
@@ -90,9 +85,8 @@ fn actor_matches_any_role_case_insensitively() {
     assert_eq!(actor("  ").len(), 5);
 }
 
-#[test]
-fn actor_match_folds_case_beyond_ascii() {
-    let mut store = store();
+fn actor_match_folds_case_beyond_ascii(fresh: Fresh) {
+    let mut store = store(fresh);
     let a = articles();
     let mut e = event(
         "ev-unicode",
@@ -103,9 +97,8 @@ fn actor_match_folds_case_beyond_ascii() {
     assert_eq!(ids(&store, EventFilter { actor: Some("élite".into()), ..EventFilter::default() }), ["ev-unicode"]);
 }
 
-#[test]
-fn event_type_matches_type_or_sub_type() {
-    let store = store();
+fn event_type_matches_type_or_sub_type(fresh: Fresh) {
+    let store = store(fresh);
     let by_type = |s: &str| ids(&store, EventFilter { event_type: Some(s.into()), ..EventFilter::default() });
     assert_eq!(
         by_type("Explosions/Remote violence"),
@@ -116,9 +109,8 @@ fn event_type_matches_type_or_sub_type() {
     assert!(by_type("Protests").is_empty());
 }
 
-#[test]
-fn text_searches_location_actors_and_sentences() {
-    let store = store();
+fn text_searches_location_actors_and_sentences(fresh: Fresh) {
+    let store = store(fresh);
     let text = |s: &str| ids(&store, EventFilter { text: Some(s.into()), ..EventFilter::default() });
     assert_eq!(text("green zone"), ["ev-green-zone"]);
     assert_eq!(text("tear gas"), ["ev-embassy"]);
@@ -127,9 +119,8 @@ fn text_searches_location_actors_and_sentences() {
     assert!(text("Soleimani").is_empty());
 }
 
-#[test]
-fn filters_combine_and_limit_applies_last() {
-    let store = store();
+fn filters_combine_and_limit_applies_last(fresh: Fresh) {
+    let store = store(fresh);
     let filter = EventFilter {
         country: Some("iq".into()),
         event_type: Some("Explosions/Remote violence".into()),
@@ -142,9 +133,8 @@ fn filters_combine_and_limit_applies_last() {
     assert!(ids(&store, filter).is_empty());
 }
 
-#[test]
-fn an_event_is_found_by_a_unique_prefix() {
-    let mut store = store();
+fn an_event_is_found_by_a_unique_prefix(fresh: Fresh) {
+    let mut store = store(fresh);
     assert_eq!(store.event("ev-tow").unwrap().unwrap().id, "ev-tower-22");
     assert_eq!(store.event("  ev-green-zone ").unwrap().unwrap().id, "ev-green-zone");
     assert_eq!(store.event("zz").unwrap(), None);
@@ -166,9 +156,8 @@ fn an_event_is_found_by_a_unique_prefix() {
     assert!(matches!(store.event("ev-emb"), Err(StoreError::Ambiguous { .. })));
 }
 
-#[test]
-fn log_entries_are_the_newest_oldest_first() {
-    let mut store = store();
+fn log_entries_are_the_newest_oldest_first(fresh: Fresh) {
+    let mut store = store(fresh);
     let entry = |n: usize| LogEntry {
         origin: format!("in/{n}.txt"),
         severity: Severity::Warning,
@@ -180,3 +169,16 @@ fn log_entries_are_the_newest_oldest_first() {
     assert_eq!(store.log_entries(100).unwrap().len(), 7);
     assert!(store.log_entries(0).unwrap().is_empty());
 }
+
+suite!(
+    events_are_ordered_by_date_with_undated_last,
+    since_and_until_select_overlapping_date_ranges,
+    country_matches_in_any_case,
+    actor_matches_any_role_case_insensitively,
+    actor_match_folds_case_beyond_ascii,
+    event_type_matches_type_or_sub_type,
+    text_searches_location_actors_and_sentences,
+    filters_combine_and_limit_applies_last,
+    an_event_is_found_by_a_unique_prefix,
+    log_entries_are_the_newest_oldest_first
+);

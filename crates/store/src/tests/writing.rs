@@ -3,16 +3,14 @@
 use super::*;
 use crate::{ArticleSignature, BatchOutcome, Counts, EventFilter, Store, StoreError};
 
-fn store_with_scenario() -> (SqliteStore, Batch) {
-    let mut store = SqliteStore::open_in_memory().unwrap();
+fn store_with_scenario(mut store: Fresh) -> (Fresh, Batch) {
     let batch = scenario();
     store.write_batch(&batch).unwrap();
     (store, batch)
 }
 
-#[test]
-fn a_batch_reads_back_exactly_as_written() {
-    let mut store = SqliteStore::open_in_memory().unwrap();
+fn a_batch_reads_back_exactly_as_written(fresh: Fresh) {
+    let mut store = fresh;
     let batch = scenario();
     let outcome = store.write_batch(&batch).unwrap();
     assert_eq!(
@@ -43,49 +41,39 @@ fn a_batch_reads_back_exactly_as_written() {
     assert_eq!(store.log_entries(10).unwrap(), batch.log);
 }
 
-#[test]
-fn derived_tables_follow_the_events() {
-    let (store, _) = store_with_scenario();
-    assert_eq!(rows(&store, "event_sources"), 6);
-    assert_eq!(rows(&store, "attributions"), 3);
+fn derived_tables_follow_the_events(fresh: Fresh) {
+    let (store, _) = store_with_scenario(fresh);
+    assert_eq!(store.count_rows("event_sources"), 6);
+    assert_eq!(store.count_rows("attributions"), 3);
     // Actors named by events and attributions, once each; places of the five events.
-    assert_eq!(rows(&store, "actors"), 9);
-    assert_eq!(rows(&store, "places"), 5);
-    let (location, fatalities_high, n_outlets, assoc): (String, i64, i64, String) = store
-        .conn
-        .query_row(
-            "SELECT location, fatalities_high, n_outlets, assoc_actors FROM events WHERE id = 'ev-embassy'",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )
-        .unwrap();
-    assert_eq!((location.as_str(), fatalities_high, n_outlets), ("US Embassy, Baghdad", 0, 1));
-    assert_eq!(assoc, "Kata'ib Hizbollah; Popular Mobilization Forces");
-    let assigned: i64 = store
-        .conn
-        .query_row("SELECT count(*) FROM event_mentions WHERE event_id IS NOT NULL", [], |r| r.get(0))
-        .unwrap();
+    assert_eq!(store.count_rows("actors"), 9);
+    assert_eq!(store.count_rows("places"), 5);
+    let row = store.texts(
+        "SELECT location, CAST(fatalities_high AS TEXT), CAST(n_outlets AS TEXT), assoc_actors
+         FROM events WHERE id = 'ev-embassy'",
+    );
+    assert_eq!(row[..3], [Some("US Embassy, Baghdad".to_string()), Some("0".to_string()), Some("1".to_string())]);
+    assert_eq!(row[3].as_deref(), Some("Kata'ib Hizbollah; Popular Mobilization Forces"));
+    let assigned = store.count("SELECT count(*) FROM event_mentions WHERE event_id IS NOT NULL");
     assert_eq!(assigned, 6);
 }
 
-#[test]
-fn writing_the_same_batch_twice_adds_nothing() {
-    let (mut store, batch) = store_with_scenario();
+fn writing_the_same_batch_twice_adds_nothing(fresh: Fresh) {
+    let (mut store, batch) = store_with_scenario(fresh);
     let before = store.counts().unwrap();
-    let sources = rows(&store, "event_sources");
+    let sources = store.count_rows("event_sources");
     let outcome = store.write_batch(&Batch { log: Vec::new(), ..batch.clone() }).unwrap();
     assert_eq!(
         outcome,
         BatchOutcome { articles_new: 0, sightings_new: 0, events_new: 0, events_updated: 5, events_removed: 0 }
     );
     assert_eq!(store.counts().unwrap(), before);
-    assert_eq!(rows(&store, "event_sources"), sources);
-    assert_eq!(rows(&store, "attributions"), 3);
+    assert_eq!(store.count_rows("event_sources"), sources);
+    assert_eq!(store.count_rows("attributions"), 3);
 }
 
-#[test]
-fn sightings_without_outlet_or_url_are_still_deduplicated() {
-    let (mut store, batch) = store_with_scenario();
+fn sightings_without_outlet_or_url_are_still_deduplicated(fresh: Fresh) {
+    let (mut store, batch) = store_with_scenario(fresh);
     let bare = ArticleSighting {
         outlet: None,
         url: None,
@@ -105,9 +93,8 @@ fn sightings_without_outlet_or_url_are_still_deduplicated() {
     assert_eq!(store.counts().unwrap().outlets, 3);
 }
 
-#[test]
-fn upserting_an_existing_event_replaces_it() {
-    let (mut store, batch) = store_with_scenario();
+fn upserting_an_existing_event_replaces_it(fresh: Fresh) {
+    let (mut store, batch) = store_with_scenario(fresh);
     // The merge stage decided the K1 event also covers the strikes article's first mention.
     let mut k1 = batch.events_upserted[0].clone();
     let strikes = batch.events_upserted[1].clone();
@@ -119,32 +106,21 @@ fn upserting_an_existing_event_replaces_it() {
     assert_eq!(outcome, BatchOutcome { events_updated: 1, ..BatchOutcome::default() });
 
     assert_eq!(store.event("ev-k1-rockets").unwrap(), Some(k1));
-    let sources: Vec<String> = store
-        .conn
-        .prepare("SELECT mention_id FROM event_sources WHERE event_id = 'ev-k1-rockets'")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    assert_eq!(sources, vec![moved.mention.id.clone()]);
-    let attributions: i64 = store
-        .conn
-        .query_row("SELECT count(*) FROM attributions WHERE event_id = 'ev-k1-rockets'", [], |r| r.get(0))
-        .unwrap();
+    let sources = store.column("SELECT mention_id FROM event_sources WHERE event_id = 'ev-k1-rockets'");
+    assert_eq!(sources, vec![Some(moved.mention.id.clone())]);
+    let attributions = store.count("SELECT count(*) FROM attributions WHERE event_id = 'ev-k1-rockets'");
     assert_eq!(attributions, 0);
 
     // The mention it no longer lists is unassigned; the one it took over now points at it.
     let assignment = |id: &str| -> Option<String> {
-        store.conn.query_row("SELECT event_id FROM event_mentions WHERE id = ?1", [id], |r| r.get(0)).unwrap()
+        store.texts(&format!("SELECT event_id FROM event_mentions WHERE id = '{id}'")).remove(0)
     };
     assert_eq!(assignment("a-k1-m1"), None);
     assert_eq!(assignment(&moved.mention.id).as_deref(), Some("ev-k1-rockets"));
 }
 
-#[test]
-fn removing_an_event_removes_its_sources_and_attributions() {
-    let (mut store, _) = store_with_scenario();
+fn removing_an_event_removes_its_sources_and_attributions(fresh: Fresh) {
+    let (mut store, _) = store_with_scenario(fresh);
     let outcome = store
         .write_batch(&Batch {
             events_removed: vec!["ev-green-zone".into(), "ev-k1-rockets".into(), "ev-never-stored".into()],
@@ -154,8 +130,8 @@ fn removing_an_event_removes_its_sources_and_attributions() {
     assert_eq!(outcome, BatchOutcome { events_removed: 2, ..BatchOutcome::default() });
     assert_eq!(store.event("ev-green-zone").unwrap(), None);
     assert_eq!(store.counts().unwrap().events, 3);
-    assert_eq!(rows(&store, "event_sources"), 4);
-    assert_eq!(rows(&store, "attributions"), 1);
+    assert_eq!(store.count_rows("event_sources"), 4);
+    assert_eq!(store.count_rows("attributions"), 1);
     // The mentions stay, unassigned, ready to be merged again.
     assert_eq!(store.counts().unwrap().mentions, 6);
     let unassigned = store.mentions_for_merge(Some((d(2019, 12, 27), d(2019, 12, 27))), &[]).unwrap();
@@ -163,9 +139,8 @@ fn removing_an_event_removes_its_sources_and_attributions() {
     assert_eq!(unassigned[0].1, None);
 }
 
-#[test]
-fn an_event_removed_and_upserted_in_one_batch_counts_as_new() {
-    let (mut store, batch) = store_with_scenario();
+fn an_event_removed_and_upserted_in_one_batch_counts_as_new(fresh: Fresh) {
+    let (mut store, batch) = store_with_scenario(fresh);
     let tower = batch.events_upserted[4].clone();
     let outcome = store
         .write_batch(&Batch {
@@ -178,9 +153,8 @@ fn an_event_removed_and_upserted_in_one_batch_counts_as_new() {
     assert_eq!(store.event(&tower.id).unwrap(), Some(tower));
 }
 
-#[test]
-fn a_failing_batch_leaves_nothing_behind() {
-    let mut store = SqliteStore::open_in_memory().unwrap();
+fn a_failing_batch_leaves_nothing_behind(fresh: Fresh) {
+    let mut store = fresh;
     let mut batch = scenario();
     // The last mention refers to an article that is neither stored nor in the batch: the foreign
     // key fails after articles, sightings and earlier mentions were already inserted.
@@ -189,11 +163,11 @@ fn a_failing_batch_leaves_nothing_behind() {
     orphan.mention.article = "no-such-article".into();
     batch.mentions.push(orphan);
     let err = store.write_batch(&batch).unwrap_err();
-    assert!(matches!(err, StoreError::Sqlite(_)), "{err}");
+    assert!(matches!(err, StoreError::Sqlite(_) | StoreError::Postgres(_)), "{err}");
     assert_eq!(store.counts().unwrap(), Counts::default());
     assert!(!store.has_article("a-k1").unwrap());
     for table in ["event_sources", "attributions", "actors", "places", "ingest_log"] {
-        assert_eq!(rows(&store, table), 0, "{table}");
+        assert_eq!(store.count_rows(table), 0, "{table}");
     }
 
     // The store is still usable, and the valid batch goes through.
@@ -201,9 +175,8 @@ fn a_failing_batch_leaves_nothing_behind() {
     assert_eq!(store.write_batch(&good).unwrap().articles_new, 5);
 }
 
-#[test]
-fn a_sighting_of_an_unknown_article_is_refused() {
-    let (mut store, batch) = store_with_scenario();
+fn a_sighting_of_an_unknown_article_is_refused(fresh: Fresh) {
+    let (mut store, batch) = store_with_scenario(fresh);
     let before = store.counts().unwrap();
     let stray = ArticleSighting { article: "unknown".into(), ..batch.sightings[0].clone() };
     let new_log = LogEntry { origin: "x".into(), severity: Severity::Error, code: "c".into(), message: "m".into() };
@@ -212,9 +185,8 @@ fn a_sighting_of_an_unknown_article_is_refused() {
     assert_eq!(store.counts().unwrap(), before);
 }
 
-#[test]
-fn an_event_mention_not_yet_stored_is_stored_with_its_event() {
-    let mut store = SqliteStore::open_in_memory().unwrap();
+fn an_event_mention_not_yet_stored_is_stored_with_its_event(fresh: Fresh) {
+    let mut store = fresh;
     let batch = scenario();
     let only_events = Batch { mentions: Vec::new(), ..batch.clone() };
     store.write_batch(&only_events).unwrap();
@@ -223,6 +195,19 @@ fn an_event_mention_not_yet_stored_is_stored_with_its_event() {
     assert_eq!(all.len(), 2);
     assert!(all.iter().all(|(_, e)| e.as_deref() == Some("ev-us-strikes")));
 }
+
+suite!(
+    a_batch_reads_back_exactly_as_written,
+    derived_tables_follow_the_events,
+    writing_the_same_batch_twice_adds_nothing,
+    sightings_without_outlet_or_url_are_still_deduplicated,
+    upserting_an_existing_event_replaces_it,
+    removing_an_event_removes_its_sources_and_attributions,
+    an_event_removed_and_upserted_in_one_batch_counts_as_new,
+    a_failing_batch_leaves_nothing_behind,
+    a_sighting_of_an_unknown_article_is_refused,
+    an_event_mention_not_yet_stored_is_stored_with_its_event
+);
 
 /// Signatures are stored with their bands and found again by any one band, each article once.
 #[test]

@@ -1,0 +1,312 @@
+//! Scale-out end to end, against the real PostgreSQL and NATS JetStream servers: workers give the
+//! events of one `sitrep ingest`, survive being killed, and dead-letter poison items.
+//!
+//! Servers: `$SITREP_TEST_POSTGRES` (default `postgres://postgres@127.0.0.1:5432/postgres`, a
+//! database from which test databases are created and dropped) and `$SITREP_TEST_NATS` (default
+//! `nats://127.0.0.1:4222`). Each test uses its own databases and queue names. When a server is
+//! unreachable the test prints SKIP and passes, except under `CI=true` (`.ci/run` starts them),
+//! where it fails.
+
+use serde_json::Value;
+use sitrep_queue::{Broker, NatsBroker, QueueNames, WorkItem};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("repository root")
+}
+
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true")
+}
+
+fn unreachable(what: &str, detail: &str) -> Option<Servers> {
+    assert!(!in_ci(), "{what} is unreachable in CI (.ci/run starts it): {detail}");
+    eprintln!("SKIP: {what} is unreachable ({detail})");
+    None
+}
+
+/// The two servers, or `None` after saying SKIP.
+struct Servers {
+    pg_admin: String,
+    nats: String,
+}
+
+fn servers() -> Option<Servers> {
+    let pg_admin = std::env::var("SITREP_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_string());
+    let nats = std::env::var("SITREP_TEST_NATS").unwrap_or_else(|_| "nats://127.0.0.1:4222".to_string());
+    if let Err(e) = postgres::Client::connect(&pg_admin, postgres::NoTls) {
+        return unreachable(&format!("PostgreSQL at {pg_admin}"), &e.to_string());
+    }
+    let host = nats.trim_start_matches("nats://");
+    if let Err(e) = std::net::TcpStream::connect(host) {
+        return unreachable(&format!("NATS at {nats}"), &e.to_string());
+    }
+    Some(Servers { pg_admin, nats })
+}
+
+/// A unique name for this test's databases and queues.
+fn unique(what: &str) -> String {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    format!("sitrep_it_{what}_{}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed))
+}
+
+/// A database of its own, dropped afterwards.
+struct Database {
+    admin: String,
+    name: String,
+    url: String,
+}
+
+impl Database {
+    fn create(servers: &Servers, what: &str) -> Database {
+        let name = unique(what);
+        let mut admin = postgres::Client::connect(&servers.pg_admin, postgres::NoTls).unwrap();
+        admin.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
+        let (base, _) = servers.pg_admin.rsplit_once('/').expect("SITREP_TEST_POSTGRES ends in /database");
+        Database { admin: servers.pg_admin.clone(), url: format!("{base}/{name}"), name }
+    }
+
+    fn articles(&self) -> i64 {
+        let mut client = postgres::Client::connect(&self.url, postgres::NoTls).unwrap();
+        match client.query_one("SELECT count(*) FROM articles", &[]) {
+            Ok(row) => row.get(0),
+            // The tables appear when the first worker opens the ledger.
+            Err(_) => 0,
+        }
+    }
+}
+
+impl Drop for Database {
+    fn drop(&mut self) {
+        if let Ok(mut admin) = postgres::Client::connect(&self.admin, postgres::NoTls) {
+            let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
+        }
+    }
+}
+
+/// A queue of its own on the NATS server, deleted afterwards.
+struct Queue {
+    name: String,
+    url: String,
+    broker: Option<NatsBroker>,
+}
+
+impl Queue {
+    fn create(servers: &Servers, ack_wait: Duration) -> Queue {
+        let name = unique("q").replace('_', "-");
+        let broker = NatsBroker::connect(&servers.nats, QueueNames::new(&name), ack_wait).expect("queue");
+        Queue { name, url: servers.nats.clone(), broker: Some(broker) }
+    }
+
+    fn broker(&self) -> &NatsBroker {
+        self.broker.as_ref().expect("open queue")
+    }
+
+    fn args<'a>(&'a self, command: &'a str) -> Vec<&'a str> {
+        vec![command, "--queue", &self.url, "--queue-name", &self.name]
+    }
+}
+
+impl Drop for Queue {
+    fn drop(&mut self) {
+        if let Some(broker) = self.broker.take() {
+            let _ = broker.delete();
+        }
+    }
+}
+
+fn sitrep(db: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sitrep")).arg("--db").arg(db).args(args).output().expect("run sitrep")
+}
+
+fn spawn(db: &str, args: &[&str]) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_sitrep"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start sitrep")
+}
+
+fn ok(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "sitrep failed: {}\n{}",
+        String::from_utf8_lossy(&out.stderr),
+        String::from_utf8_lossy(&out.stdout)
+    );
+    String::from_utf8(out.stdout.clone()).expect("utf-8 output")
+}
+
+/// The inputs: the bundled examples (files and JSONL) and the long wire-style reports.
+fn inputs() -> Vec<String> {
+    let r = root();
+    [r.join("examples/reports"), r.join("examples/reports.jsonl"), r.join("test_data/realistic")]
+        .iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect()
+}
+
+fn with_inputs<'a>(mut args: Vec<&'a str>, inputs: &'a [String]) -> Vec<&'a str> {
+    args.extend(inputs.iter().map(String::as_str));
+    args
+}
+
+/// Exported events with their ids removed, sorted: the event set, ids aside.
+fn events(db: &str) -> Vec<String> {
+    let mut out: Vec<String> = ok(&sitrep(db, &["export", "--format", "jsonl"]))
+        .lines()
+        .map(|l| {
+            let mut v: Value = serde_json::from_str(l).expect("jsonl line");
+            v.as_object_mut().expect("event object").remove("id");
+            v.to_string()
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// The event set with one thing set aside that concurrency may change: which copy of a
+/// syndicated article was stored first, and so which of its outlets and urls a source names
+/// first. The set of outlets is kept.
+fn events_up_to_first_copy(db: &str) -> Vec<String> {
+    let mut out: Vec<String> = events(db)
+        .iter()
+        .map(|line| {
+            let mut v: Value = serde_json::from_str(line).unwrap();
+            for source in v["sources"].as_array_mut().into_iter().flatten() {
+                let s = source.as_object_mut().unwrap();
+                s.remove("url");
+                s.remove("outlet");
+                if let Some(Value::Array(outlets)) = s.get_mut("outlets") {
+                    outlets.sort_by_key(|o| o.to_string());
+                }
+            }
+            v.to_string()
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// The reference: one single-process `sitrep ingest` into PostgreSQL, checked against SQLite.
+fn reference(servers: &Servers, inputs: &[String]) -> Database {
+    let db = Database::create(servers, "ref");
+    ok(&sitrep(&db.url, &with_inputs(vec!["ingest"], inputs)));
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = dir.path().join("ref.db").to_string_lossy().into_owned();
+    ok(&sitrep(&sqlite, &with_inputs(vec!["ingest"], inputs)));
+    assert_eq!(events(&db.url), events(&sqlite), "PostgreSQL and SQLite ledgers differ");
+    assert_eq!(ok(&sitrep(&db.url, &["stats"])), ok(&sitrep(&sqlite, &["stats"])));
+    db
+}
+
+fn run_workers(db: &Database, queue: &Queue, n: usize, extra: &[&str]) -> Vec<String> {
+    let mut args = queue.args("worker");
+    args.extend_from_slice(&["--exit-when-empty", "--json"]);
+    args.extend_from_slice(extra);
+    let children: Vec<Child> = (0..n).map(|_| spawn(&db.url, &args)).collect();
+    children.into_iter().map(|c| ok(&c.wait_with_output().unwrap())).collect()
+}
+
+#[test]
+fn four_workers_write_the_events_of_one_ingest() {
+    let Some(servers) = servers() else { return };
+    let inputs = inputs();
+    let reference = reference(&servers, &inputs);
+    let db = Database::create(&servers, "four");
+    let queue = Queue::create(&servers, Duration::from_secs(30));
+    // One line per JSONL item and two items per transaction: as many concurrent merges as the
+    // input allows.
+    let mut enqueue = queue.args("enqueue");
+    enqueue.extend_from_slice(&["--chunk-lines", "1"]);
+    ok(&sitrep(&db.url, &with_inputs(enqueue, &inputs)));
+    let reports = run_workers(&db, &queue, 4, &["--batch", "2"]);
+    let worked: Vec<u64> = reports
+        .iter()
+        .map(|r| serde_json::from_str::<Value>(r.trim()).unwrap()["items_done"].as_u64().unwrap())
+        .collect();
+    assert!(worked.iter().filter(|&&n| n > 0).count() >= 2, "the work was not shared: {worked:?}");
+
+    assert_eq!(ok(&sitrep(&db.url, &["stats"])), ok(&sitrep(&reference.url, &["stats"])));
+    assert_eq!(events_up_to_first_copy(&db.url), events_up_to_first_copy(&reference.url));
+    assert!(queue.broker().dead_letters().unwrap().is_empty());
+}
+
+#[test]
+fn killing_a_worker_mid_batch_loses_and_duplicates_nothing() {
+    let Some(servers) = servers() else { return };
+    let inputs = inputs();
+    let reference = reference(&servers, &inputs);
+    let total = reference.articles();
+    let db = Database::create(&servers, "killed");
+    // Items the killed worker held come back after two seconds.
+    let queue = Queue::create(&servers, Duration::from_secs(2));
+    let mut enqueue = queue.args("enqueue");
+    enqueue.extend_from_slice(&["--chunk-lines", "1"]);
+    ok(&sitrep(&db.url, &with_inputs(enqueue, &inputs)));
+
+    let mut args = queue.args("worker");
+    args.extend_from_slice(&["--batch", "4"]);
+    let mut victim = spawn(&db.url, &args);
+    // Kill it right after its first commit, while it works on the next batch.
+    let started = Instant::now();
+    while db.articles() == 0 {
+        assert!(started.elapsed() < Duration::from_secs(120), "the worker never committed");
+        assert!(victim.try_wait().unwrap().is_none(), "the worker stopped on its own");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    victim.kill().unwrap();
+    victim.wait().unwrap();
+    let partial = db.articles();
+    assert!(partial < total, "the kill came too late to test anything: {partial} of {total}");
+    let held = queue.broker().pending().unwrap();
+    assert!(held.unacknowledged > 0, "the killed worker held no items: {held:?}");
+
+    run_workers(&db, &queue, 2, &["--batch", "4"]);
+    assert_eq!(ok(&sitrep(&db.url, &["stats"])), ok(&sitrep(&reference.url, &["stats"])));
+    assert_eq!(events_up_to_first_copy(&db.url), events_up_to_first_copy(&reference.url));
+}
+
+#[test]
+fn poison_items_land_on_the_dead_letter_subject_with_the_reason() {
+    let Some(servers) = servers() else { return };
+    let db = Database::create(&servers, "poison");
+    let queue = Queue::create(&servers, Duration::from_secs(30));
+    let broker = queue.broker();
+    let good = root().join("examples/reports").read_dir().unwrap().next().unwrap().unwrap().path();
+    broker.publish_raw(b"\xff\xfe this is not a work item".to_vec()).unwrap();
+    broker.publish(&[WorkItem::File { path: "/no/such/dir/report.txt".into() }]).unwrap();
+    // PostgreSQL text cannot hold a NUL character: this article fails at every delivery.
+    broker
+        .publish(&[WorkItem::Article {
+            origin: "feed:nul".into(),
+            article: serde_json::json!({
+                "id": "nul-1", "published": "2020-01-03", "outlet": "Test Wire",
+                "text": "A US drone strike at Baghdad airport killed two men on Friday.\u{0}",
+            }),
+        }])
+        .unwrap();
+    broker.publish(&[WorkItem::File { path: good.to_string_lossy().into_owned() }]).unwrap();
+
+    let reports = run_workers(&db, &queue, 1, &["--max-deliver", "2"]);
+    let report: Value = serde_json::from_str(reports[0].trim()).unwrap();
+    assert_eq!(report["items_done"], 1, "{report}");
+    assert_eq!(report["dead_lettered"], 3, "{report}");
+    assert_eq!(db.articles(), 1);
+
+    let dead = broker.dead_letters().unwrap();
+    assert_eq!(dead.len(), 3, "{dead:?}");
+    assert!(dead[0].reason.starts_with("not a sitrep work item"), "{}", dead[0].reason);
+    assert_eq!(dead[0].payload, b"\xff\xfe this is not a work item");
+    assert!(dead[1].reason.contains("cannot read /no/such/dir/report.txt"), "{}", dead[1].reason);
+    assert!(dead[2].reason.starts_with("failed 2 deliveries; last error:"), "{}", dead[2].reason);
+    assert_eq!(dead[2].delivered, 2);
+    assert!(queue.broker().pending().unwrap().is_empty());
+}

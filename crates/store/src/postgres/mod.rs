@@ -1,0 +1,306 @@
+//! The server ledger for teams: the same tables, views and behaviour as the SQLite file, in
+//! PostgreSQL, so that many ingest workers can write one ledger and `serve`/`export` read it.
+//!
+//! One connection per store, used from behind a mutex (the `Store` trait reads through `&self`).
+//! Transactions are opened with plain `BEGIN`/`COMMIT` on that connection, so that the reads a
+//! [`Store::write_planned`] plan makes and the batch it returns run in one transaction that holds
+//! the merge lock.
+
+mod read;
+mod schema;
+mod write;
+
+use crate::{
+    ActorSummary, Batch, BatchOutcome, Bucket, Counts, EventChange, EventFilter, EventPage, GroupBy, LogEntry,
+    PlaceSummary, Store, StoreError, StoredArticle, TimelineRow,
+};
+use chrono::NaiveDate;
+use postgres::{Client, NoTls, Statement};
+use sitrep_model::{ArticleId, Event, SourcedMention};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard};
+
+pub use read::BoundingBox;
+pub use schema::PG_SCHEMA_VERSION;
+
+/// The transaction-scoped advisory lock that serialises merging across every process writing one
+/// database: analysis runs in parallel, but "read the mentions of a window, merge, write the
+/// events" must see every earlier merge and be seen by every later one.
+const MERGE_LOCK: i64 = 0x5172_6570_0001;
+
+/// A connection and the statements prepared on it.
+pub(crate) struct Session {
+    pub(crate) client: Client,
+    statements: HashMap<&'static str, Statement>,
+}
+
+impl Session {
+    /// The prepared statement for `sql`, prepared once per connection.
+    pub(crate) fn statement(&mut self, sql: &'static str) -> Result<Statement, StoreError> {
+        if let Some(statement) = self.statements.get(sql) {
+            return Ok(statement.clone());
+        }
+        let statement = self.client.prepare(sql)?;
+        self.statements.insert(sql, statement.clone());
+        Ok(statement)
+    }
+
+    /// Runs `work` in one transaction: committed if it succeeds, rolled back otherwise.
+    fn in_transaction<T>(&mut self, work: impl FnOnce(&mut Session) -> Result<T, StoreError>) -> Result<T, StoreError> {
+        self.client.batch_execute("BEGIN")?;
+        match work(self) {
+            Ok(value) => {
+                self.client.batch_execute("COMMIT")?;
+                Ok(value)
+            }
+            Err(e) => {
+                // The connection may be gone; the original error is the one worth reporting.
+                let _ = self.client.batch_execute("ROLLBACK");
+                Err(e)
+            }
+        }
+    }
+}
+
+/// A ledger in a PostgreSQL database.
+pub struct PgStore {
+    session: Mutex<Session>,
+}
+
+impl PgStore {
+    /// Connects to `url` (`postgres://user@host:port/database`) and upgrades the schema to
+    /// [`PG_SCHEMA_VERSION`]. Several processes may open one database at once.
+    pub fn open(url: &str) -> Result<PgStore, StoreError> {
+        PgStore::open_at_version(url, PG_SCHEMA_VERSION)
+    }
+
+    /// Opens `url` and migrates it only up to `target`: how tests build old-format databases.
+    pub(crate) fn open_at_version(url: &str, target: u32) -> Result<PgStore, StoreError> {
+        let client = Client::connect(url, NoTls).map_err(|source| StoreError::Connect { url: redact(url), source })?;
+        let mut session = Session { client, statements: HashMap::new() };
+        schema::migrate(&mut session, target)?;
+        Ok(PgStore { session: Mutex::new(session) })
+    }
+
+    /// The schema version recorded in the database.
+    pub fn schema_version(&self) -> Result<u32, StoreError> {
+        schema::version(&mut self.lock())
+    }
+
+    /// Events matching `filter` whose coordinates fall inside `bbox`, in the order of
+    /// [`Store::events`]. Served by a GiST index on the events' points.
+    pub fn events_in_box(&self, filter: &EventFilter, bbox: BoundingBox) -> Result<Vec<Event>, StoreError> {
+        read::events(&mut self.lock(), filter, Some(bbox))
+    }
+
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Session> {
+        // A panic while holding the lock leaves no half-done state on the server (an open
+        // transaction is rolled back when its statement fails), so the session stays usable.
+        self.session.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// A URL as it may be shown: without its password.
+pub(crate) fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let Some((userinfo, host)) = rest.split_once('@') else {
+        return url.to_string();
+    };
+    match userinfo.split_once(':') {
+        Some((user, _password)) => format!("{scheme}://{user}:***@{host}"),
+        None => url.to_string(),
+    }
+}
+
+impl Store for PgStore {
+    fn has_article(&self, id: &str) -> Result<bool, StoreError> {
+        read::has_article(&mut self.lock(), id)
+    }
+
+    fn mentions_for_merge(
+        &self,
+        window: Option<(NaiveDate, NaiveDate)>,
+        event_ids: &[String],
+    ) -> Result<Vec<(SourcedMention, Option<String>)>, StoreError> {
+        read::mentions_for_merge(&mut self.lock(), window, event_ids)
+    }
+
+    fn mentions_of_articles(
+        &self,
+        article_ids: &[String],
+    ) -> Result<Vec<(SourcedMention, Option<String>)>, StoreError> {
+        read::mentions_of_articles(&mut self.lock(), article_ids)
+    }
+
+    fn write_batch(&mut self, batch: &Batch) -> Result<BatchOutcome, StoreError> {
+        self.lock().in_transaction(|s| write::write_batch(s, batch))
+    }
+
+    fn write_planned(
+        &mut self,
+        plan: &mut dyn FnMut(&dyn Store) -> Result<Batch, StoreError>,
+    ) -> Result<BatchOutcome, StoreError> {
+        self.lock().in_transaction(|s| {
+            s.client.execute("SELECT pg_advisory_xact_lock($1)", &[&MERGE_LOCK])?;
+            let batch = {
+                let planning = Planning { session: RefCell::new(&mut *s) };
+                plan(&planning)?
+            };
+            write::write_batch(s, &batch)
+        })
+    }
+
+    fn events(&self, filter: &EventFilter) -> Result<Vec<Event>, StoreError> {
+        read::events(&mut self.lock(), filter, None)
+    }
+
+    fn event(&self, id_or_prefix: &str) -> Result<Option<Event>, StoreError> {
+        read::event(&mut self.lock(), id_or_prefix)
+    }
+
+    fn article(&self, id: &str) -> Result<Option<StoredArticle>, StoreError> {
+        read::article(&mut self.lock(), id)
+    }
+
+    fn counts(&self) -> Result<Counts, StoreError> {
+        read::counts(&mut self.lock())
+    }
+
+    fn log_entries(&self, limit: usize) -> Result<Vec<LogEntry>, StoreError> {
+        read::log_entries(&mut self.lock(), limit)
+    }
+
+    fn event_page(&self, _filter: &EventFilter) -> Result<EventPage, StoreError> {
+        Err(self.not_supported("paged event lists"))
+    }
+
+    fn timeline(&self, _filter: &EventFilter, _bucket: Bucket, _by: GroupBy) -> Result<Vec<TimelineRow>, StoreError> {
+        Err(self.not_supported("timelines"))
+    }
+
+    fn actors(&self) -> Result<Vec<ActorSummary>, StoreError> {
+        Err(self.not_supported("actor lists"))
+    }
+
+    fn places(&self) -> Result<Vec<PlaceSummary>, StoreError> {
+        Err(self.not_supported("place lists"))
+    }
+
+    fn events_citing(&self, _article_id: &str) -> Result<Vec<String>, StoreError> {
+        Err(self.not_supported("citing events"))
+    }
+
+    fn latest_change(&self) -> Result<u64, StoreError> {
+        Err(self.not_supported("the change journal"))
+    }
+
+    fn changes_since(&self, _seq: u64, _limit: usize) -> Result<Vec<EventChange>, StoreError> {
+        Err(self.not_supported("the change journal"))
+    }
+
+    fn near_duplicate_candidates(&self, _bands: &[u64]) -> Result<Vec<(ArticleId, Vec<u64>)>, StoreError> {
+        Ok(Vec::new())
+    }
+
+    fn backend(&self) -> &'static str {
+        "postgres"
+    }
+}
+
+/// The store a [`Store::write_planned`] plan reads: the connection inside the open, locked
+/// transaction.
+struct Planning<'a> {
+    session: RefCell<&'a mut Session>,
+}
+
+impl Store for Planning<'_> {
+    fn has_article(&self, id: &str) -> Result<bool, StoreError> {
+        read::has_article(&mut self.session.borrow_mut(), id)
+    }
+
+    fn mentions_for_merge(
+        &self,
+        window: Option<(NaiveDate, NaiveDate)>,
+        event_ids: &[String],
+    ) -> Result<Vec<(SourcedMention, Option<String>)>, StoreError> {
+        read::mentions_for_merge(&mut self.session.borrow_mut(), window, event_ids)
+    }
+
+    fn mentions_of_articles(
+        &self,
+        article_ids: &[String],
+    ) -> Result<Vec<(SourcedMention, Option<String>)>, StoreError> {
+        read::mentions_of_articles(&mut self.session.borrow_mut(), article_ids)
+    }
+
+    fn write_batch(&mut self, batch: &Batch) -> Result<BatchOutcome, StoreError> {
+        // Part of the planning transaction: committed or rolled back with it.
+        write::write_batch(self.session.get_mut(), batch)
+    }
+
+    fn write_planned(
+        &mut self,
+        _plan: &mut dyn FnMut(&dyn Store) -> Result<Batch, StoreError>,
+    ) -> Result<BatchOutcome, StoreError> {
+        Err(StoreError::Unsupported("a write plan cannot start another write plan".into()))
+    }
+
+    fn events(&self, filter: &EventFilter) -> Result<Vec<Event>, StoreError> {
+        read::events(&mut self.session.borrow_mut(), filter, None)
+    }
+
+    fn event(&self, id_or_prefix: &str) -> Result<Option<Event>, StoreError> {
+        read::event(&mut self.session.borrow_mut(), id_or_prefix)
+    }
+
+    fn article(&self, id: &str) -> Result<Option<StoredArticle>, StoreError> {
+        read::article(&mut self.session.borrow_mut(), id)
+    }
+
+    fn counts(&self) -> Result<Counts, StoreError> {
+        read::counts(&mut self.session.borrow_mut())
+    }
+
+    fn log_entries(&self, limit: usize) -> Result<Vec<LogEntry>, StoreError> {
+        read::log_entries(&mut self.session.borrow_mut(), limit)
+    }
+
+    fn event_page(&self, _filter: &EventFilter) -> Result<EventPage, StoreError> {
+        Err(self.not_supported("paged event lists"))
+    }
+
+    fn timeline(&self, _filter: &EventFilter, _bucket: Bucket, _by: GroupBy) -> Result<Vec<TimelineRow>, StoreError> {
+        Err(self.not_supported("timelines"))
+    }
+
+    fn actors(&self) -> Result<Vec<ActorSummary>, StoreError> {
+        Err(self.not_supported("actor lists"))
+    }
+
+    fn places(&self) -> Result<Vec<PlaceSummary>, StoreError> {
+        Err(self.not_supported("place lists"))
+    }
+
+    fn events_citing(&self, _article_id: &str) -> Result<Vec<String>, StoreError> {
+        Err(self.not_supported("citing events"))
+    }
+
+    fn latest_change(&self) -> Result<u64, StoreError> {
+        Err(self.not_supported("the change journal"))
+    }
+
+    fn changes_since(&self, _seq: u64, _limit: usize) -> Result<Vec<EventChange>, StoreError> {
+        Err(self.not_supported("the change journal"))
+    }
+
+    fn near_duplicate_candidates(&self, _bands: &[u64]) -> Result<Vec<(ArticleId, Vec<u64>)>, StoreError> {
+        Ok(Vec::new())
+    }
+
+    fn backend(&self) -> &'static str {
+        "postgres"
+    }
+}

@@ -1,0 +1,301 @@
+//! The PostgreSQL half of the tests: fresh databases per test, raw SQL for table checks, and what
+//! only the server ledger does (URLs, migrations, the bounding box, concurrent planned writes).
+
+use super::*;
+use crate::{
+    open, BatchOutcome, BoundingBox, Counts, EventFilter, LogEntry, PgStore, StoreError, StoredArticle,
+    PG_SCHEMA_VERSION,
+};
+use sitrep_model::{Event, SourcedMention};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// A store under test, with raw SQL for the few checks that look at tables directly. Queries are
+/// written in the SQL both backends share.
+pub(crate) trait TestStore: Store {
+    /// The first column of every row, as text.
+    fn column(&self, sql: &str) -> Vec<Option<String>>;
+    /// Every column of the first row, as text (cast non-text columns in the query).
+    fn texts(&self, sql: &str) -> Vec<Option<String>>;
+    fn count(&self, sql: &str) -> i64;
+    fn count_rows(&self, table: &str) -> i64 {
+        // Table names come from the tests themselves, never from input.
+        self.count(&format!("SELECT count(*) FROM {table}"))
+    }
+}
+
+/// A fresh, empty store of one backend.
+pub(crate) type Fresh = Box<dyn TestStore>;
+
+/// The server tests create their databases from, or `None` (after saying SKIP) when it is
+/// unreachable outside CI.
+pub(crate) fn pg_admin() -> Option<String> {
+    let url = std::env::var("SITREP_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_string());
+    match postgres::Client::connect(&url, postgres::NoTls) {
+        Ok(_) => Some(url),
+        Err(e) if std::env::var("CI").is_ok_and(|v| v == "true") => {
+            panic!("PostgreSQL at {url} is unreachable in CI (.ci/run starts it): {e}")
+        }
+        Err(e) => {
+            eprintln!("SKIP: PostgreSQL at {url} is unreachable ({e}); set SITREP_TEST_POSTGRES");
+            None
+        }
+    }
+}
+
+/// A database of its own for one test, dropped (with its connections) when this is dropped.
+pub(crate) struct TempDatabase {
+    admin: String,
+    name: String,
+    pub(crate) url: String,
+}
+
+impl TempDatabase {
+    pub(crate) fn create() -> Option<TempDatabase> {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let admin = pg_admin()?;
+        let name = format!("sitrep_test_{}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
+        let mut client = postgres::Client::connect(&admin, postgres::NoTls).expect("admin connection");
+        // One statement per call: multi-statement strings run as one transaction block.
+        client.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).unwrap();
+        client.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
+        let (base, _) = admin.rsplit_once('/').expect("SITREP_TEST_POSTGRES ends in /database");
+        let url = format!("{base}/{name}");
+        Some(TempDatabase { admin, name, url })
+    }
+}
+
+impl Drop for TempDatabase {
+    fn drop(&mut self) {
+        if let Ok(mut client) = postgres::Client::connect(&self.admin, postgres::NoTls) {
+            let _ = client.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
+        }
+    }
+}
+
+/// A PostgreSQL store in a database of its own.
+pub(crate) struct PgTest {
+    store: PgStore,
+    // Dropped after the store, so the database goes once its connection is closed.
+    _db: TempDatabase,
+}
+
+pub(crate) fn pg_fresh() -> Option<Fresh> {
+    let db = TempDatabase::create()?;
+    let store = PgStore::open(&db.url).expect("open the test database");
+    Some(Box::new(PgTest { store, _db: db }))
+}
+
+impl TestStore for PgTest {
+    fn column(&self, sql: &str) -> Vec<Option<String>> {
+        let rows = self.store.lock().client.query(sql, &[]).expect("test query");
+        rows.iter().map(|r| r.get(0)).collect()
+    }
+
+    fn texts(&self, sql: &str) -> Vec<Option<String>> {
+        let row = self.store.lock().client.query_one(sql, &[]).expect("test query row");
+        (0..row.len()).map(|i| row.get(i)).collect()
+    }
+
+    fn count(&self, sql: &str) -> i64 {
+        self.store.lock().client.query_one(sql, &[]).expect("count query").get(0)
+    }
+}
+
+impl Store for PgTest {
+    fn has_article(&self, id: &str) -> Result<bool, StoreError> {
+        self.store.has_article(id)
+    }
+    fn mentions_for_merge(
+        &self,
+        window: Option<(NaiveDate, NaiveDate)>,
+        event_ids: &[String],
+    ) -> Result<Vec<(SourcedMention, Option<String>)>, StoreError> {
+        self.store.mentions_for_merge(window, event_ids)
+    }
+    fn mentions_of_articles(
+        &self,
+        article_ids: &[String],
+    ) -> Result<Vec<(SourcedMention, Option<String>)>, StoreError> {
+        self.store.mentions_of_articles(article_ids)
+    }
+    fn write_batch(&mut self, batch: &Batch) -> Result<BatchOutcome, StoreError> {
+        self.store.write_batch(batch)
+    }
+    fn write_planned(
+        &mut self,
+        plan: &mut dyn FnMut(&dyn Store) -> Result<Batch, StoreError>,
+    ) -> Result<BatchOutcome, StoreError> {
+        self.store.write_planned(plan)
+    }
+    fn events(&self, filter: &EventFilter) -> Result<Vec<Event>, StoreError> {
+        self.store.events(filter)
+    }
+    fn event(&self, id_or_prefix: &str) -> Result<Option<Event>, StoreError> {
+        self.store.event(id_or_prefix)
+    }
+    fn article(&self, id: &str) -> Result<Option<StoredArticle>, StoreError> {
+        self.store.article(id)
+    }
+    fn counts(&self) -> Result<Counts, StoreError> {
+        self.store.counts()
+    }
+    fn log_entries(&self, limit: usize) -> Result<Vec<LogEntry>, StoreError> {
+        self.store.log_entries(limit)
+    }
+    fn event_page(&self, filter: &EventFilter) -> Result<crate::EventPage, StoreError> {
+        self.store.event_page(filter)
+    }
+    fn timeline(
+        &self,
+        filter: &EventFilter,
+        bucket: crate::Bucket,
+        by: crate::GroupBy,
+    ) -> Result<Vec<crate::TimelineRow>, StoreError> {
+        self.store.timeline(filter, bucket, by)
+    }
+    fn actors(&self) -> Result<Vec<crate::ActorSummary>, StoreError> {
+        self.store.actors()
+    }
+    fn places(&self) -> Result<Vec<crate::PlaceSummary>, StoreError> {
+        self.store.places()
+    }
+    fn events_citing(&self, article_id: &str) -> Result<Vec<String>, StoreError> {
+        self.store.events_citing(article_id)
+    }
+    fn latest_change(&self) -> Result<u64, StoreError> {
+        self.store.latest_change()
+    }
+    fn changes_since(&self, seq: u64, limit: usize) -> Result<Vec<crate::EventChange>, StoreError> {
+        self.store.changes_since(seq, limit)
+    }
+    fn near_duplicate_candidates(&self, bands: &[u64]) -> Result<Vec<(String, Vec<u64>)>, StoreError> {
+        self.store.near_duplicate_candidates(bands)
+    }
+    fn backend(&self) -> &'static str {
+        self.store.backend()
+    }
+}
+
+#[test]
+fn a_postgres_url_opens_the_server_ledger_and_keeps_its_data() {
+    let Some(db) = TempDatabase::create() else { return };
+    {
+        let mut store = open(&db.url).unwrap();
+        store.write_batch(&scenario()).unwrap();
+    }
+    let store = open(&db.url.replacen("postgres://", "postgresql://", 1)).unwrap();
+    assert_eq!(store.counts().unwrap().events, 5);
+    // The analyst view reads as the SQLite one does.
+    let pg = PgStore::open(&db.url).unwrap();
+    let row = pg
+        .lock()
+        .client
+        .query_one("SELECT n_sources, outlets, attributions FROM v_events WHERE id = 'ev-k1-rockets'", &[])
+        .unwrap();
+    let (n, outlets, attributions): (i64, String, String) = (row.get(0), row.get(1), row.get(2));
+    assert_eq!((n, outlets.as_str(), attributions.as_str()), (1, "Daily B; Wire A", "blamed: Kata'ib Hizbollah"));
+}
+
+#[test]
+fn an_unreachable_server_is_a_user_error_without_the_password() {
+    match PgStore::open("postgres://analyst:s3cret@127.0.0.1:1/sitrep") {
+        Err(e @ StoreError::Connect { .. }) => {
+            assert!(e.is_user_error());
+            assert!(!e.to_string().contains("s3cret"), "{e}");
+        }
+        Err(other) => panic!("expected Connect, got {other}"),
+        Ok(_) => panic!("expected Connect, got a store"),
+    }
+}
+
+#[test]
+fn a_version_1_database_is_upgraded_on_open() {
+    let Some(db) = TempDatabase::create() else { return };
+    {
+        let mut old = PgStore::open_at_version(&db.url, 1).unwrap();
+        assert_eq!(old.schema_version().unwrap(), 1);
+        old.write_batch(&scenario()).unwrap();
+        let views = old.lock().client.query_one("SELECT to_regclass('v_events') IS NULL", &[]).unwrap();
+        assert!(views.get::<_, bool>(0));
+    }
+    let store = PgStore::open(&db.url).unwrap();
+    assert_eq!(store.schema_version().unwrap(), PG_SCHEMA_VERSION);
+    assert_eq!(store.events(&EventFilter::default()).unwrap().len(), 5);
+    let n: i64 = store.lock().client.query_one("SELECT count(*) FROM v_events", &[]).unwrap().get(0);
+    assert_eq!(n, 5);
+    // Opening again changes nothing.
+    assert_eq!(PgStore::open(&db.url).unwrap().schema_version().unwrap(), PG_SCHEMA_VERSION);
+}
+
+#[test]
+fn a_database_from_a_newer_sitrep_is_refused() {
+    let Some(db) = TempDatabase::create() else { return };
+    let store = PgStore::open(&db.url).unwrap();
+    store.lock().client.execute("INSERT INTO sitrep_schema (version) VALUES (99)", &[]).unwrap();
+    match PgStore::open(&db.url) {
+        Err(e @ StoreError::TooNew { .. }) => assert!(e.to_string().contains("upgrade sitrep"), "{e}"),
+        Err(other) => panic!("expected TooNew, got {other}"),
+        Ok(_) => panic!("expected TooNew, got a store"),
+    }
+}
+
+#[test]
+fn a_bounding_box_selects_events_by_coordinates() {
+    let Some(db) = TempDatabase::create() else { return };
+    let mut store = PgStore::open(&db.url).unwrap();
+    store.write_batch(&scenario()).unwrap();
+    let ids = |bbox| -> Vec<String> {
+        store.events_in_box(&EventFilter::default(), bbox).unwrap().into_iter().map(|e| e.id).collect()
+    };
+    // Central Iraq: Baghdad's events and the country-level strikes point, not Kirkuk or Jordan.
+    let baghdad = BoundingBox { west: 43.5, south: 32.5, east: 45.0, north: 34.0 };
+    assert_eq!(ids(baghdad), ["ev-us-strikes", "ev-embassy", "ev-green-zone"]);
+    let jordan = BoundingBox { west: 38.0, south: 33.0, east: 39.0, north: 34.0 };
+    assert_eq!(ids(jordan), ["ev-tower-22"]);
+    let filtered =
+        store.events_in_box(&EventFilter { country: Some("iq".into()), ..EventFilter::default() }, jordan).unwrap();
+    assert!(filtered.is_empty());
+}
+
+#[test]
+fn planned_writes_from_two_connections_are_serialised() {
+    let Some(db) = TempDatabase::create() else { return };
+    let mut setup = PgStore::open(&db.url).unwrap();
+    let batch = scenario();
+    let first = Batch { articles: batch.articles.clone(), sightings: batch.sightings.clone(), ..Batch::default() };
+    setup.write_batch(&first).unwrap();
+    // Each writer adds one log entry after reading how many there are: without the lock both
+    // would read 0 and write "seen 0".
+    let handles: Vec<_> = (0..4)
+        .map(|_| {
+            let url = db.url.clone();
+            std::thread::spawn(move || {
+                let mut store = PgStore::open(&url).unwrap();
+                for _ in 0..5 {
+                    store
+                        .write_planned(&mut |s| {
+                            let seen = s.counts()?.log_entries;
+                            std::thread::sleep(std::time::Duration::from_millis(2));
+                            Ok(Batch {
+                                log: vec![LogEntry {
+                                    origin: "test".into(),
+                                    severity: sitrep_model::Severity::Info,
+                                    code: "seen".into(),
+                                    message: seen.to_string(),
+                                }],
+                                ..Batch::default()
+                            })
+                        })
+                        .unwrap();
+                }
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().unwrap();
+    }
+    let mut seen: Vec<u64> = setup.log_entries(100).unwrap().iter().map(|e| e.message.parse().unwrap()).collect();
+    seen.sort_unstable();
+    assert_eq!(seen, (0..20).collect::<Vec<u64>>());
+}
