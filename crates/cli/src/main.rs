@@ -138,6 +138,12 @@ enum Command {
         /// New articles per transaction.
         #[arg(long, default_value_t = 256)]
         batch_size: usize,
+        /// Seconds allowed for one HTTP request of a feed or an article page.
+        #[arg(long, default_value_t = 30, value_name = "SECS")]
+        timeout: u64,
+        /// Retries of a request that timed out or met a server error, with doubling waits.
+        #[arg(long, default_value_t = 2)]
+        retries: u32,
     },
     /// Print the alerts raised by `watch`, oldest first, as JSON lines.
     Alerts {
@@ -402,10 +408,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 }
             }
         }
-        Command::Watch { config, once, backfill, quiet, batch_size } => {
+        Command::Watch { config, once, backfill, quiet, batch_size, timeout, retries } => {
             let mut store = open_store(&cli.db)?;
             let analyzer = gazetteer::analyzer(&cli.gazetteer)?;
-            let options = sitrep_watch::WatchOptions { backfill, quiet, batch_size };
+            let fetch = sitrep_ingest::fetch::FetchConfig {
+                timeout: std::time::Duration::from_secs(timeout.max(1)),
+                connect_timeout: std::time::Duration::from_secs(timeout.clamp(1, 10)),
+                retries,
+                ..Default::default()
+            };
+            let options = sitrep_watch::WatchOptions { backfill, quiet, batch_size, fetch };
             watch::run(&analyzer, store.as_mut(), &config, options, once, &mut out)?;
         }
         Command::Alerts { after, limit } => {

@@ -47,6 +47,8 @@ pub struct WatchOptions {
     pub quiet: bool,
     /// New articles per ingest transaction.
     pub batch_size: usize,
+    /// Timeouts, size caps and retries for fetching feeds and their pages.
+    pub fetch: sitrep_ingest::fetch::FetchConfig,
 }
 
 /// What one cycle did, for the status line and for tests.
@@ -111,6 +113,7 @@ pub struct Watcher<'a> {
     store: &'a mut dyn sitrep_store::Store,
     config: Config,
     options: WatchOptions,
+    reader: sitrep_ingest::Reader,
     sources: Vec<Health>,
     sinks: sinks::Sinks,
 }
@@ -127,7 +130,9 @@ impl<'a> Watcher<'a> {
         alerting::start(store, options.backfill)?;
         let sinks = sinks::Sinks::start(store, &config.webhooks, !options.quiet, now)?;
         let sources = config.sources.iter().map(|s| Health::new(&s.name, now)).collect();
-        Ok(Watcher { analyzer, store, config, options, sources, sinks })
+        // Feeds are fetched with sitrep's bounded client, following each item to its page.
+        let reader = sitrep_ingest::Reader::online(sitrep_ingest::fetch::Fetcher::new(options.fetch.clone()), true);
+        Ok(Watcher { analyzer, store, config, options, reader, sources, sinks })
     }
 
     /// Polls the sources that are due (all of them with `all`), raises alerts on what changed
@@ -140,7 +145,7 @@ impl<'a> Watcher<'a> {
                 continue;
             }
             report.polled.push(source.name.clone());
-            match sources::poll(self.analyzer, &mut *self.store, source, self.options.batch_size) {
+            match sources::poll(self.analyzer, &mut *self.store, &self.reader, source, self.options.batch_size) {
                 Ok(ingest) => {
                     health.succeeded(now, source.interval);
                     report.ingest.absorb(ingest);

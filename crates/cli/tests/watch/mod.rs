@@ -243,3 +243,96 @@ fn a_watcher_killed_mid_ingest_raises_on_restart_what_it_would_have_raised() {
     let expected: BTreeSet<String> = reference.iter().map(about).collect();
     assert_eq!(got.into_iter().collect::<BTreeSet<_>>(), expected);
 }
+
+/// A loopback server for a feed of two reports: `/feed.xml` (RSS with an ETag, 304 when the
+/// client already has it) and the two article pages. Counts the feed's full and 304 answers.
+struct FeedServer {
+    base: String,
+    full: Arc<AtomicU16>,
+    not_modified: Arc<AtomicU16>,
+}
+
+fn feed_server() -> FeedServer {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (full, not_modified) = (Arc::new(AtomicU16::new(0)), Arc::new(AtomicU16::new(0)));
+    let files = reports();
+    let page = |name: &str| {
+        let path = files.iter().find(|p| p.to_string_lossy().contains(name)).unwrap();
+        let text = std::fs::read_to_string(path).unwrap();
+        let body = text.split_once("\n\n").map(|(_, b)| b).unwrap_or(&text);
+        let paragraphs: String = body.split("\n\n").map(|p| format!("<p>{p}</p>")).collect();
+        format!("<html><head><title>Report</title><meta property=\"article:published_time\" content=\"2024-01-29\"></head><body><article>{paragraphs}</article></body></html>")
+    };
+    let (a1, a2) = (page("tower-22-drone-capital-dispatch"), page("2020-11-18-green-zone-rockets-tigris-wire"));
+    let feed = format!(
+        "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Desk</title><link>{base}/</link>\
+         <item><title>Drone strike on Tower 22</title><link>{base}/a1</link><guid>a1</guid><pubDate>Mon, 29 Jan 2024 08:00:00 GMT</pubDate></item>\
+         <item><title>Rockets on the Green Zone</title><link>{base}/a2</link><guid>a2</guid><pubDate>Wed, 18 Nov 2020 08:00:00 GMT</pubDate></item>\
+         </channel></rss>"
+    );
+    let (f, n) = (full.clone(), not_modified.clone());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(stream) = stream else { continue };
+            let mut reader = BufReader::new(stream);
+            let (mut path, mut etag_match) = (String::new(), false);
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                if let Some(rest) = line.strip_prefix("GET ") {
+                    path = rest.split_whitespace().next().unwrap_or("").to_string();
+                }
+                if line.to_ascii_lowercase().starts_with("if-none-match:") && line.contains("\"v1\"") {
+                    etag_match = true;
+                }
+            }
+            let (status, content_type, body) = match path.as_str() {
+                "/feed.xml" if etag_match => {
+                    n.fetch_add(1, Ordering::SeqCst);
+                    ("304 Not Modified", "application/rss+xml", String::new())
+                }
+                "/feed.xml" => {
+                    f.fetch_add(1, Ordering::SeqCst);
+                    ("200 OK", "application/rss+xml", feed.clone())
+                }
+                "/a1" => ("200 OK", "text/html; charset=utf-8", a1.clone()),
+                "/a2" => ("200 OK", "text/html; charset=utf-8", a2.clone()),
+                _ => ("404 Not Found", "text/plain", String::new()),
+            };
+            let mut stream = reader.into_inner();
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nETag: \"v1\"\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    FeedServer { base, full, not_modified }
+}
+
+#[test]
+fn watch_polls_a_feed_conditionally_and_alerts_on_its_articles() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ledger.db");
+    let server = feed_server();
+    let cfg = dir.path().join("watch.toml");
+    std::fs::write(
+        &cfg,
+        format!("[[source]]\nname = \"desk\"\nfeed = \"{}/feed.xml\"\ninterval_seconds = 5\n{RULES}", server.base),
+    )
+    .unwrap();
+    let (alerts, stderr) = watch_once(&db, &cfg);
+    assert!(stderr.contains("polled desk: articles read 2 new 2"), "{stderr}");
+    let places: BTreeSet<String> = alerts.iter().map(|a| a["location"].as_str().unwrap_or("").to_string()).collect();
+    assert!(places.contains("Tower 22") && places.contains("Green Zone"), "{places:?}");
+    assert_eq!(server.full.load(Ordering::SeqCst), 1);
+
+    // The feed has not changed: one conditional request answered 304, nothing read, no alert.
+    let (again, stderr) = watch_once(&db, &cfg);
+    assert!(again.is_empty(), "{again:?}");
+    assert!(stderr.contains("polled desk: articles read 0"), "{stderr}");
+    assert_eq!((server.full.load(Ordering::SeqCst), server.not_modified.load(Ordering::SeqCst)), (1, 1));
+}
