@@ -114,10 +114,7 @@ def stage_ingest(tmp, n, kinds="wikievents,muc4,pages", label=None, threads=None
     for f in glob.glob(db + "*"):
         os.remove(f)
     cmd = sitrep("--db", db, "ingest", path)
-    env = dict(os.environ)
-    if threads:
-        env["SITREP_THREADS"] = str(threads)
-    s = run(cmd, env=env)
+    s = run(cmd)
     extra = {"corpus": kinds}
     if threads:
         extra["threads"] = threads
@@ -192,9 +189,10 @@ def main():
         db, n = stage_ingest(tmp, 5000 if args.quick else 100000)
         stage_export(db, n)
         sizes = args.scaling or ("" if args.quick else "10000,100000,1000000")
+        # Ingest runs its stages on one thread today; the 2-thread run of issue 7 waits for
+        # parallel analysis in the pipeline.
         for size in [int(s) for s in sizes.split(",") if s]:
-            for threads in (1, 2):
-                stage_ingest(tmp, size, label="ingest_scaling", threads=threads)
+            stage_ingest(tmp, size, label="ingest_scaling", threads=1)
     finally:
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)

@@ -218,12 +218,17 @@ fn response_item(header: &Header, block: &[u8], origin: Origin, limit: u64) -> I
     let url = target.clone().unwrap_or_default();
     match response_document(block, &url, limit) {
         Ok(doc) => {
+            // The crawl date is a bound, not the publication date: only a fallback, after a date
+            // written in the page's URL.
+            let published = doc
+                .published
+                .or_else(|| target.as_deref().and_then(crate::date_in_url).map(|d| d.to_string()))
+                .or_else(|| header.get("WARC-Date").map(str::to_string));
             let fields = Fields {
                 url: target.or(doc.url),
                 title: doc.title,
                 outlet: doc.outlet,
-                // The crawl date is a bound, not the publication date: only a fallback.
-                published: doc.published.or_else(|| header.get("WARC-Date").map(str::to_string)),
+                published,
                 lang: doc.lang,
                 warnings: doc.warnings,
             };

@@ -32,13 +32,13 @@ fn describe(path: &Path) -> Vec<String> {
 /// Record numbers count every record: warcinfo (1), then a request and a response per page.
 const EXPECTED: &[&str] = &[
     "3: https://tigris-wire.example/2019/12/27/k1-rockets | Tigris Wire | 2019-12-27 | \
-     Rockets hit Iraqi base near Kirkuk, US contractor killed | Rockets hit Iraqi base near Kirkuk,",
+     Rockets hit Iraqi base near Kirkuk, US contractor killed | KIRKUK, Iraq (Tigris Wire) - More",
     "5: https://levant-daily.example/2020/11/18/kataeb-hezbollah-disowns-rockets | Levant Daily | 2020-11-18 | \
-     Kataeb Hezbollah disowns deadly rocket attack on Baghdad | Kataeb Hezbollah disowns deadly rocket attack",
+     Kataeb Hezbollah disowns deadly rocket attack on Baghdad | BAGHDAD (Levant Daily) - Kataeb Hezbollah",
     "7: skip http_status",
     "9: skip not_html",
-    "11: https://gulf-monitor.example/jordan/2024-01-28/tower-22-drone-attack | Gulf Monitor | 2020-11-18 | \
-     Three US soldiers killed in drone attack on base in Jordan | Three US soldiers killed in drone",
+    "11: https://gulf-monitor.example/jordan/2024-01-28/tower-22-drone-attack | Gulf Monitor | 2024-01-28 | \
+     Three US soldiers killed in drone attack on base in Jordan | AMMAN (Gulf Monitor) - Three US",
 ];
 
 #[test]
