@@ -67,7 +67,8 @@ impl Session {
 
 /// A ledger in a PostgreSQL database.
 pub struct PgStore {
-    session: Mutex<Session>,
+    /// Always `Some` until the store is dropped (see `Drop`).
+    session: Option<Mutex<Session>>,
 }
 
 impl PgStore {
@@ -82,7 +83,7 @@ impl PgStore {
         let client = Client::connect(url, NoTls).map_err(|source| StoreError::Connect { url: redact(url), source })?;
         let mut session = Session { client, statements: HashMap::new() };
         schema::migrate(&mut session, target)?;
-        Ok(PgStore { session: Mutex::new(session) })
+        Ok(PgStore { session: Some(Mutex::new(session)) })
     }
 
     /// Connects to `url` for reading only (a web server's connections): the schema is never
@@ -102,7 +103,7 @@ impl PgStore {
                 redact(url)
             )));
         }
-        Ok(PgStore { session: Mutex::new(session) })
+        Ok(PgStore { session: Some(Mutex::new(session)) })
     }
 
     /// The schema version recorded in the database.
@@ -119,7 +120,21 @@ impl PgStore {
     pub(crate) fn lock(&self) -> MutexGuard<'_, Session> {
         // A panic while holding the lock leaves no half-done state on the server (an open
         // transaction is rolled back when its statement fails), so the session stays usable.
-        self.session.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        let session = self.session.as_ref().expect("a PgStore has its session until it is dropped");
+        session.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl Drop for PgStore {
+    /// Closes the connection on a thread of its own. The blocking client closes by running its
+    /// own small async runtime, which panics on a thread that is already driving one: a web
+    /// server drops its read connections inside its runtime when it shuts down.
+    fn drop(&mut self) {
+        let Some(session) = self.session.take() else { return };
+        let session = session.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Ok(closer) = std::thread::Builder::new().name("sitrep-pg-close".into()).spawn(move || drop(session)) {
+            let _ = closer.join();
+        }
     }
 }
 
