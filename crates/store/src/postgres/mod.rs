@@ -173,7 +173,13 @@ impl Store for PgStore {
     }
 
     fn write_batch(&mut self, batch: &Batch) -> Result<BatchOutcome, StoreError> {
-        self.lock().in_transaction(|s| write::write_batch(s, batch))
+        self.lock().in_transaction(|s| {
+            // Every write transaction takes the merge lock before anything else, so the change
+            // journal's lock (taken by the trigger on `events`, migration 3) is only ever taken
+            // second and two writers can never wait for each other in a cycle.
+            s.client.execute("SELECT pg_advisory_xact_lock($1)", &[&MERGE_LOCK])?;
+            write::write_batch(s, batch)
+        })
     }
 
     fn write_planned(
