@@ -433,13 +433,21 @@ pub trait Store: Send {
     }
 }
 
-/// Opens an existing store for reading only (a web server's connections). It is never created or
-/// upgraded: open it once with [`open`] first.
+/// Opens an existing store for reading only (a web server's connections): a SQLite file path
+/// (`sqlite://` prefix allowed) or a PostgreSQL URL. It is never created or upgraded: open it once
+/// with [`open`] first. A PostgreSQL connection runs read-only transactions, so writes fail.
 pub fn open_read_only(spec: &str) -> Result<Box<dyn Store>, StoreError> {
     let spec = spec.trim();
+    if let Some((scheme, _)) = spec.split_once("://") {
+        if matches!(scheme.to_ascii_lowercase().as_str(), "postgres" | "postgresql") {
+            return Ok(Box::new(PgStore::open_read_only(spec)?));
+        }
+    }
     let path = spec.strip_prefix("sqlite://").unwrap_or(spec);
     if spec == ":memory:" || (path == spec && spec.contains("://")) {
-        return Err(StoreError::Unsupported(format!("cannot open `{spec}` read-only: give the path of a SQLite file")));
+        return Err(StoreError::Unsupported(format!(
+            "cannot open `{spec}` read-only: give the path of a SQLite file or a postgres:// URL"
+        )));
     }
     Ok(Box::new(SqliteStore::open_read_only(Path::new(path))?))
 }

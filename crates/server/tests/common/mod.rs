@@ -12,15 +12,61 @@ use std::time::Duration;
 /// Builds the demo ledger: every example report ingested through the pipeline, like `sitrep demo`.
 pub fn demo_db(dir: &Path) -> PathBuf {
     let path = dir.join("demo.db");
+    demo_ledger(&path.to_string_lossy());
+    path
+}
+
+/// Ingests every example report into the ledger `spec` names (a path or a `postgres://` URL).
+pub fn demo_ledger(spec: &str) {
     let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
     let (files, missing) = sitrep_ingest::discover(&[examples]);
     assert!(missing.is_empty() && !files.is_empty(), "examples/ not found");
-    let mut store = sitrep_store::open(&path.to_string_lossy()).expect("create the demo ledger");
+    let mut store = sitrep_store::open(spec).expect("create the demo ledger");
     let analyzer = sitrep_pipeline::Analyzer::builtin().expect("built-in dictionaries");
     let report = sitrep_pipeline::ingest(&analyzer, store.as_mut(), &files, &Default::default(), &mut |_| {})
         .expect("ingest the examples");
     assert!(report.events_new > 5, "{report:?}");
-    path
+}
+
+/// A PostgreSQL database of its own for one test, dropped (with its connections) when this is.
+pub struct PgDatabase {
+    admin: String,
+    name: String,
+    pub url: String,
+}
+
+impl PgDatabase {
+    /// A fresh database on the server at `$SITREP_TEST_POSTGRES` (default
+    /// `postgres://postgres@127.0.0.1:5432/postgres`). When it is unreachable: `None` after a SKIP
+    /// line, except under `CI=true`, where the test fails.
+    pub fn create() -> Option<PgDatabase> {
+        let admin = std::env::var("SITREP_TEST_POSTGRES")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_string());
+        let mut client = match postgres::Client::connect(&admin, postgres::NoTls) {
+            Ok(client) => client,
+            Err(e) if std::env::var("CI").is_ok_and(|v| v == "true") => {
+                panic!("PostgreSQL at {admin} is unreachable in CI (.ci/run starts it): {e}")
+            }
+            Err(e) => {
+                eprintln!("SKIP: PostgreSQL at {admin} is unreachable ({e}); set SITREP_TEST_POSTGRES");
+                return None;
+            }
+        };
+        let name = format!("sitrep_server_test_{}", std::process::id());
+        client.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).unwrap();
+        client.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
+        let (base, _) = admin.rsplit_once('/').expect("SITREP_TEST_POSTGRES ends in /database");
+        let url = format!("{base}/{name}");
+        Some(PgDatabase { admin, name, url })
+    }
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        if let Ok(mut client) = postgres::Client::connect(&self.admin, postgres::NoTls) {
+            let _ = client.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
+        }
+    }
 }
 
 /// A server running on its own thread and runtime until dropped.
@@ -32,7 +78,12 @@ pub struct TestServer {
 
 impl TestServer {
     pub fn start(db: &Path, options: Options) -> TestServer {
-        let state = AppState::open(&db.to_string_lossy(), options).expect("open the ledger");
+        TestServer::start_spec(&db.to_string_lossy(), options)
+    }
+
+    /// Serves the ledger `spec` names: a path or a `postgres://` URL.
+    pub fn start_spec(spec: &str, options: Options) -> TestServer {
+        let state = AppState::open(spec, options).expect("open the ledger");
         let (addr_tx, addr_rx) = std::sync::mpsc::channel();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let thread = std::thread::spawn(move || {
@@ -48,6 +99,17 @@ impl TestServer {
         });
         let addr = addr_rx.recv_timeout(Duration::from_secs(30)).expect("server started");
         TestServer { base: format!("http://{addr}"), stop: Some(stop), thread: Some(thread) }
+    }
+
+    /// Stops the server and waits for its thread: panics if the server's thread panicked (while
+    /// shutting down, say). Only for servers without open live streams.
+    pub fn stop_and_join(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            assert!(thread.join().is_ok(), "the server thread panicked");
+        }
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -6,17 +6,19 @@
 //! [`Store::write_planned`] plan makes and the batch it returns run in one transaction that holds
 //! the merge lock.
 
+mod live;
 mod read;
 mod schema;
+mod watch;
 mod write;
 
 use crate::{
     ActorSummary, Batch, BatchOutcome, Bucket, Counts, EventChange, EventFilter, EventPage, GroupBy, LogEntry,
-    PlaceSummary, Store, StoreError, StoredArticle, TimelineRow,
+    PlaceSummary, Store, StoreError, StoredAlert, StoredArticle, TimelineRow,
 };
 use chrono::NaiveDate;
 use postgres::{Client, NoTls, Statement};
-use sitrep_model::{ArticleId, Event, SourcedMention};
+use sitrep_model::{Alert, ArticleId, Event, SourcedMention};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
@@ -65,7 +67,8 @@ impl Session {
 
 /// A ledger in a PostgreSQL database.
 pub struct PgStore {
-    session: Mutex<Session>,
+    /// Always `Some` until the store is dropped (see `Drop`).
+    session: Option<Mutex<Session>>,
 }
 
 impl PgStore {
@@ -80,7 +83,27 @@ impl PgStore {
         let client = Client::connect(url, NoTls).map_err(|source| StoreError::Connect { url: redact(url), source })?;
         let mut session = Session { client, statements: HashMap::new() };
         schema::migrate(&mut session, target)?;
-        Ok(PgStore { session: Mutex::new(session) })
+        Ok(PgStore { session: Some(Mutex::new(session)) })
+    }
+
+    /// Connects to `url` for reading only (a web server's connections): the schema is never
+    /// created or upgraded, and the session's transactions are read-only, so a write fails. A
+    /// database at another schema version is refused (open it read-write once to upgrade it).
+    pub fn open_read_only(url: &str) -> Result<PgStore, StoreError> {
+        let client = Client::connect(url, NoTls).map_err(|source| StoreError::Connect { url: redact(url), source })?;
+        let mut session = Session { client, statements: HashMap::new() };
+        session.client.batch_execute("SET default_transaction_read_only = on")?;
+        let found = schema::version(&mut session)?;
+        if found > PG_SCHEMA_VERSION {
+            return Err(StoreError::TooNew { found, supported: PG_SCHEMA_VERSION });
+        }
+        if found < PG_SCHEMA_VERSION {
+            return Err(StoreError::Unsupported(format!(
+                "{} has schema version {found}, this sitrep reads {PG_SCHEMA_VERSION}: open it read-write once to upgrade it",
+                redact(url)
+            )));
+        }
+        Ok(PgStore { session: Some(Mutex::new(session)) })
     }
 
     /// The schema version recorded in the database.
@@ -97,7 +120,21 @@ impl PgStore {
     pub(crate) fn lock(&self) -> MutexGuard<'_, Session> {
         // A panic while holding the lock leaves no half-done state on the server (an open
         // transaction is rolled back when its statement fails), so the session stays usable.
-        self.session.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        let session = self.session.as_ref().expect("a PgStore has its session until it is dropped");
+        session.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl Drop for PgStore {
+    /// Closes the connection on a thread of its own. The blocking client closes by running its
+    /// own small async runtime, which panics on a thread that is already driving one: a web
+    /// server drops its read connections inside its runtime when it shuts down.
+    fn drop(&mut self) {
+        let Some(session) = self.session.take() else { return };
+        let session = session.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Ok(closer) = std::thread::Builder::new().name("sitrep-pg-close".into()).spawn(move || drop(session)) {
+            let _ = closer.join();
+        }
     }
 }
 
@@ -136,7 +173,13 @@ impl Store for PgStore {
     }
 
     fn write_batch(&mut self, batch: &Batch) -> Result<BatchOutcome, StoreError> {
-        self.lock().in_transaction(|s| write::write_batch(s, batch))
+        self.lock().in_transaction(|s| {
+            // Every write transaction takes the merge lock before anything else, so the change
+            // journal's lock (taken by the trigger on `events`, migration 3) is only ever taken
+            // second and two writers can never wait for each other in a cycle.
+            s.client.execute("SELECT pg_advisory_xact_lock($1)", &[&MERGE_LOCK])?;
+            write::write_batch(s, batch)
+        })
     }
 
     fn write_planned(
@@ -173,36 +216,52 @@ impl Store for PgStore {
         read::log_entries(&mut self.lock(), limit)
     }
 
-    fn event_page(&self, _filter: &EventFilter) -> Result<EventPage, StoreError> {
-        Err(self.not_supported("paged event lists"))
+    fn event_page(&self, filter: &EventFilter) -> Result<EventPage, StoreError> {
+        live::event_page(&mut self.lock(), filter)
     }
 
-    fn timeline(&self, _filter: &EventFilter, _bucket: Bucket, _by: GroupBy) -> Result<Vec<TimelineRow>, StoreError> {
-        Err(self.not_supported("timelines"))
+    fn timeline(&self, filter: &EventFilter, bucket: Bucket, by: GroupBy) -> Result<Vec<TimelineRow>, StoreError> {
+        live::timeline(&mut self.lock(), filter, bucket, by)
     }
 
     fn actors(&self) -> Result<Vec<ActorSummary>, StoreError> {
-        Err(self.not_supported("actor lists"))
+        live::actors(&mut self.lock())
     }
 
     fn places(&self) -> Result<Vec<PlaceSummary>, StoreError> {
-        Err(self.not_supported("place lists"))
+        live::places(&mut self.lock())
     }
 
-    fn events_citing(&self, _article_id: &str) -> Result<Vec<String>, StoreError> {
-        Err(self.not_supported("citing events"))
+    fn events_citing(&self, article_id: &str) -> Result<Vec<String>, StoreError> {
+        live::events_citing(&mut self.lock(), article_id)
     }
 
     fn latest_change(&self) -> Result<u64, StoreError> {
-        Err(self.not_supported("the change journal"))
+        live::latest_change(&mut self.lock())
     }
 
-    fn changes_since(&self, _seq: u64, _limit: usize) -> Result<Vec<EventChange>, StoreError> {
-        Err(self.not_supported("the change journal"))
+    fn changes_since(&self, seq: u64, limit: usize) -> Result<Vec<EventChange>, StoreError> {
+        live::changes_since(&mut self.lock(), seq, limit)
     }
 
-    fn near_duplicate_candidates(&self, _bands: &[u64]) -> Result<Vec<(ArticleId, Vec<u64>)>, StoreError> {
-        Ok(Vec::new())
+    fn near_duplicate_candidates(&self, bands: &[u64]) -> Result<Vec<(ArticleId, Vec<u64>)>, StoreError> {
+        read::near_duplicate_candidates(&mut self.lock(), bands)
+    }
+
+    fn record_alerts(&mut self, alerts: &[Alert], state: &[(String, String)]) -> Result<Vec<StoredAlert>, StoreError> {
+        self.lock().in_transaction(|s| watch::record_alerts(s, alerts, state))
+    }
+
+    fn alerts_after(&self, after: u64, limit: usize) -> Result<Vec<StoredAlert>, StoreError> {
+        watch::alerts_after(&mut self.lock(), after, limit)
+    }
+
+    fn rule_alerts(&self, rule: &str, from: NaiveDate, to: NaiveDate) -> Result<Vec<Alert>, StoreError> {
+        watch::rule_alerts(&mut self.lock(), rule, from, to)
+    }
+
+    fn watch_state(&self, key: &str) -> Result<Option<String>, StoreError> {
+        watch::watch_state(&mut self.lock(), key)
     }
 
     fn backend(&self) -> &'static str {
@@ -268,36 +327,53 @@ impl Store for Planning<'_> {
         read::log_entries(&mut self.session.borrow_mut(), limit)
     }
 
-    fn event_page(&self, _filter: &EventFilter) -> Result<EventPage, StoreError> {
-        Err(self.not_supported("paged event lists"))
+    fn event_page(&self, filter: &EventFilter) -> Result<EventPage, StoreError> {
+        live::event_page(&mut self.session.borrow_mut(), filter)
     }
 
-    fn timeline(&self, _filter: &EventFilter, _bucket: Bucket, _by: GroupBy) -> Result<Vec<TimelineRow>, StoreError> {
-        Err(self.not_supported("timelines"))
+    fn timeline(&self, filter: &EventFilter, bucket: Bucket, by: GroupBy) -> Result<Vec<TimelineRow>, StoreError> {
+        live::timeline(&mut self.session.borrow_mut(), filter, bucket, by)
     }
 
     fn actors(&self) -> Result<Vec<ActorSummary>, StoreError> {
-        Err(self.not_supported("actor lists"))
+        live::actors(&mut self.session.borrow_mut())
     }
 
     fn places(&self) -> Result<Vec<PlaceSummary>, StoreError> {
-        Err(self.not_supported("place lists"))
+        live::places(&mut self.session.borrow_mut())
     }
 
-    fn events_citing(&self, _article_id: &str) -> Result<Vec<String>, StoreError> {
-        Err(self.not_supported("citing events"))
+    fn events_citing(&self, article_id: &str) -> Result<Vec<String>, StoreError> {
+        live::events_citing(&mut self.session.borrow_mut(), article_id)
     }
 
     fn latest_change(&self) -> Result<u64, StoreError> {
-        Err(self.not_supported("the change journal"))
+        live::latest_change(&mut self.session.borrow_mut())
     }
 
-    fn changes_since(&self, _seq: u64, _limit: usize) -> Result<Vec<EventChange>, StoreError> {
-        Err(self.not_supported("the change journal"))
+    fn changes_since(&self, seq: u64, limit: usize) -> Result<Vec<EventChange>, StoreError> {
+        live::changes_since(&mut self.session.borrow_mut(), seq, limit)
     }
 
-    fn near_duplicate_candidates(&self, _bands: &[u64]) -> Result<Vec<(ArticleId, Vec<u64>)>, StoreError> {
-        Ok(Vec::new())
+    fn near_duplicate_candidates(&self, bands: &[u64]) -> Result<Vec<(ArticleId, Vec<u64>)>, StoreError> {
+        read::near_duplicate_candidates(&mut self.session.borrow_mut(), bands)
+    }
+
+    fn record_alerts(&mut self, alerts: &[Alert], state: &[(String, String)]) -> Result<Vec<StoredAlert>, StoreError> {
+        // Part of the planning transaction: committed or rolled back with it.
+        watch::record_alerts(self.session.get_mut(), alerts, state)
+    }
+
+    fn alerts_after(&self, after: u64, limit: usize) -> Result<Vec<StoredAlert>, StoreError> {
+        watch::alerts_after(&mut self.session.borrow_mut(), after, limit)
+    }
+
+    fn rule_alerts(&self, rule: &str, from: NaiveDate, to: NaiveDate) -> Result<Vec<Alert>, StoreError> {
+        watch::rule_alerts(&mut self.session.borrow_mut(), rule, from, to)
+    }
+
+    fn watch_state(&self, key: &str) -> Result<Option<String>, StoreError> {
+        watch::watch_state(&mut self.session.borrow_mut(), key)
     }
 
     fn backend(&self) -> &'static str {

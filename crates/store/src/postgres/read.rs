@@ -87,26 +87,40 @@ fn contains_pattern(needle: &str) -> String {
 
 /// The conditions of an event query and their parameters, numbered as they are bound.
 #[derive(Default)]
-struct Conditions {
-    clauses: Vec<String>,
-    params: Vec<Box<dyn ToSql + Sync>>,
+pub(super) struct Conditions {
+    pub(super) clauses: Vec<String>,
+    pub(super) params: Vec<Box<dyn ToSql + Sync>>,
 }
 
 impl Conditions {
     /// Binds a parameter and returns its placeholder.
-    fn bind(&mut self, value: impl ToSql + Sync + 'static) -> String {
+    pub(super) fn bind(&mut self, value: impl ToSql + Sync + 'static) -> String {
         self.params.push(Box::new(value));
         format!("${}", self.params.len())
     }
 
-    fn and(&mut self, clause: String) {
+    pub(super) fn and(&mut self, clause: String) {
         self.clauses.push(clause);
+    }
+
+    /// The conditions joined with AND (`TRUE` when there are none).
+    pub(super) fn sql(&self) -> String {
+        if self.clauses.is_empty() {
+            "TRUE".to_string()
+        } else {
+            self.clauses.join("\n  AND ")
+        }
+    }
+
+    /// The parameters as `query` takes them.
+    pub(super) fn refs(&self) -> Vec<&(dyn ToSql + Sync)> {
+        self.params.iter().map(|p| p.as_ref() as &(dyn ToSql + Sync)).collect()
     }
 }
 
 /// Every filter field, turned into conditions on `events e`. Adding a filter field is adding a
-/// block here.
-fn filter_conditions(filter: &EventFilter, bbox: Option<BoundingBox>) -> Conditions {
+/// block here. `limit`, `sort` and `cursor` are not conditions: the listings apply them.
+pub(super) fn filter_conditions(filter: &EventFilter, bbox: Option<BoundingBox>) -> Conditions {
     let mut c = Conditions::default();
     if let Some(since) = filter.since {
         let p = c.bind(since);
@@ -119,6 +133,10 @@ fn filter_conditions(filter: &EventFilter, bbox: Option<BoundingBox>) -> Conditi
     if let Some(country) = text_filter(&filter.country) {
         let p = c.bind(country);
         c.and(format!("upper(e.country) = upper({p})"));
+    }
+    if let Some(admin1) = text_filter(&filter.admin1) {
+        let p = c.bind(admin1);
+        c.and(format!("lower(e.admin1) = lower({p})"));
     }
     if let Some(event_type) = text_filter(&filter.event_type) {
         let p = c.bind(event_type);
@@ -139,11 +157,24 @@ fn filter_conditions(filter: &EventFilter, bbox: Option<BoundingBox>) -> Conditi
                          WHERE s.event_id = e.id AND lower(s.sentence) LIKE lower({p})))"
         ));
     }
-    if let Some(b) = bbox {
-        let (w, s, e, n) = (c.bind(b.west), c.bind(b.south), c.bind(b.east), c.bind(b.north));
-        c.and(format!(
-            "e.latitude IS NOT NULL AND point(e.longitude, e.latitude) <@ box(point({w}, {s}), point({e}, {n}))"
-        ));
+    let boxes = bbox.into_iter().chain(filter.bbox.map(|b| BoundingBox {
+        west: b.west,
+        south: b.south,
+        east: b.east,
+        north: b.north,
+    }));
+    for b in boxes {
+        if b.west <= b.east {
+            // Served by the GiST index on the events' points.
+            let (w, s, e, n) = (c.bind(b.west), c.bind(b.south), c.bind(b.east), c.bind(b.north));
+            c.and(format!(
+                "e.latitude IS NOT NULL AND point(e.longitude, e.latitude) <@ box(point({w}, {s}), point({e}, {n}))"
+            ));
+        } else {
+            // Across the antimeridian: two longitude ranges, which one box cannot express.
+            let (w, s, e, n) = (c.bind(b.west), c.bind(b.south), c.bind(b.east), c.bind(b.north));
+            c.and(format!("e.latitude BETWEEN {s} AND {n} AND (e.longitude >= {w} OR e.longitude <= {e})"));
+        }
     }
     c
 }
@@ -156,15 +187,14 @@ pub(crate) fn events(
     let mut c = filter_conditions(filter, bbox);
     let limit = filter.limit.map(|n| i64::try_from(n).unwrap_or(i64::MAX));
     let limit = c.bind(limit);
-    let condition = if c.clauses.is_empty() { "TRUE".to_string() } else { c.clauses.join("\n  AND ") };
+    let condition = c.sql();
     let sql = format!(
         "SELECT e.id, e.json::text FROM events e
          WHERE {condition}
          ORDER BY e.date IS NULL, e.date, e.id COLLATE \"C\"
          LIMIT {limit}"
     );
-    let params: Vec<&(dyn ToSql + Sync)> = c.params.iter().map(|p| p.as_ref() as &(dyn ToSql + Sync)).collect();
-    let rows = s.client.query(sql.as_str(), &params)?;
+    let rows = s.client.query(sql.as_str(), &c.refs())?;
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         let id: &str = row.get(0);
@@ -294,4 +324,28 @@ pub(crate) fn log_entries(s: &mut Session, limit: usize) -> Result<Vec<LogEntry>
         out.push(LogEntry { origin: r.get(0), severity: parse_severity(severity)?, code: r.get(2), message: r.get(3) });
     }
     Ok(out)
+}
+
+pub(crate) fn near_duplicate_candidates(
+    s: &mut Session,
+    bands: &[u64],
+) -> Result<Vec<(sitrep_model::ArticleId, Vec<u64>)>, StoreError> {
+    if bands.is_empty() {
+        return Ok(Vec::new());
+    }
+    let stmt = s.statement(
+        "SELECT g.article_id, g.minhash FROM article_signatures g
+         WHERE g.article_id IN (SELECT b.article_id FROM article_bands b WHERE b.band = ANY($1::bigint[]))
+         ORDER BY g.article_id COLLATE \"C\"",
+    )?;
+    // Band hashes and MinHash values are stored as the i64 with the same 64 bits.
+    let bands: Vec<i64> = bands.iter().map(|b| *b as i64).collect();
+    let rows = s.client.query(&stmt, &[&bands])?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let minhash: Vec<i64> = r.get(1);
+            (r.get(0), minhash.into_iter().map(|v| v as u64).collect())
+        })
+        .collect())
 }

@@ -10,6 +10,9 @@ use crate::StoreError;
 const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0001_initial.sql"),
     include_str!("../../migrations/postgres/0002_analyst_view.sql"),
+    include_str!("../../migrations/postgres/0003_live_views.sql"),
+    include_str!("../../migrations/postgres/0004_alerts.sql"),
+    include_str!("../../migrations/postgres/0005_near_duplicates.sql"),
 ];
 
 /// The schema version this build writes and reads; equal to the SQLite ledger's version.

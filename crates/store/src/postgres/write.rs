@@ -49,8 +49,13 @@ pub(crate) fn write_batch(s: &mut Session, batch: &Batch) -> Result<BatchOutcome
     // statement per row is what a write costs here, so it is not inserted twice.
     let carried: BTreeSet<&str> =
         batch.events_upserted.iter().flat_map(|e| e.mentions.iter().map(|m| m.mention.id.as_str())).collect();
-    for mention in batch.mentions.iter().filter(|m| !carried.contains(m.mention.id.as_str())) {
-        insert_mention(s, mention, None)?;
+    let mut listed: BTreeMap<&str, &SourcedMention> = BTreeMap::new();
+    for mention in &batch.mentions {
+        if carried.contains(mention.mention.id.as_str()) {
+            listed.entry(mention.mention.id.as_str()).or_insert(mention);
+        } else {
+            insert_mention(s, mention, None)?;
+        }
     }
 
     let stmt = s.statement("DELETE FROM events WHERE id = $1")?;
@@ -59,18 +64,30 @@ pub(crate) fn write_batch(s: &mut Session, batch: &Batch) -> Result<BatchOutcome
         outcome.events_removed += s.client.execute(&stmt, &[id])? as usize;
     }
 
+    let mut written = Vec::with_capacity(batch.events_upserted.len());
     for event in &batch.events_upserted {
-        if upsert_event(s, event)? {
-            outcome.events_updated += 1;
-        } else {
-            outcome.events_new += 1;
+        match upsert_event(s, event)? {
+            Upsert::New => outcome.events_new += 1,
+            Upsert::Replaced => outcome.events_updated += 1,
+            Upsert::Unchanged => {
+                outcome.events_updated += 1;
+                // Its mentions were not written with it: those the batch lists are added if new,
+                // as every other mention of the batch was above.
+                for sourced in &event.mentions {
+                    if let Some(listed) = listed.get(sourced.mention.id.as_str()) {
+                        insert_mention(s, listed, None)?;
+                    }
+                }
+                continue;
+            }
         }
+        written.push(event);
     }
-    // Actors and places named by the batch's events, once each (latest definition wins, as when
+    // Actors and places named by the events written, once each (latest definition wins, as when
     // each event wrote its own).
     let mut actors: BTreeMap<&str, &ActorRef> = BTreeMap::new();
     let mut places: BTreeMap<&str, &PlaceRef> = BTreeMap::new();
-    for event in &batch.events_upserted {
+    for event in written {
         let named = event
             .actor1
             .iter()
@@ -95,7 +112,33 @@ pub(crate) fn write_batch(s: &mut Session, batch: &Batch) -> Result<BatchOutcome
     for e in &batch.log {
         s.client.execute(&stmt, &[&e.origin, &severity_text(e.severity), &e.code, &e.message])?;
     }
+
+    // Only touched when there are signatures: a batch without them writes to any schema version.
+    if !batch.signatures.is_empty() {
+        let signature = s.statement(
+            "INSERT INTO article_signatures (article_id, minhash) VALUES ($1, $2) ON CONFLICT (article_id) DO NOTHING",
+        )?;
+        let bands = s.statement(
+            "INSERT INTO article_bands (band, article_id) SELECT unnest($1::bigint[]), $2
+             ON CONFLICT (band, article_id) DO NOTHING",
+        )?;
+        for sig in &batch.signatures {
+            // PostgreSQL integers are signed: u64 values are kept as the i64 with the same bits.
+            let minhash: Vec<i64> = sig.minhash.iter().map(|v| *v as i64).collect();
+            let band_values: Vec<i64> = sig.bands.iter().map(|v| *v as i64).collect();
+            s.client.execute(&signature, &[&sig.article, &minhash])?;
+            s.client.execute(&bands, &[&band_values, &sig.article])?;
+        }
+    }
     Ok(outcome)
+}
+
+/// What [`upsert_event`] did.
+enum Upsert {
+    New,
+    Replaced,
+    /// The stored event has the same JSON: nothing was written.
+    Unchanged,
 }
 
 /// Stores an event mention. With `event`, it is one carried by an upserted event: the stored
@@ -133,12 +176,18 @@ fn insert_mention(s: &mut Session, sourced: &SourcedMention, event: Option<&str>
     Ok(())
 }
 
-/// Replaces one event and everything derived from it. Returns whether the id was already stored.
-fn upsert_event(s: &mut Session, event: &Event) -> Result<bool, StoreError> {
-    let stmt = s.statement("SELECT EXISTS (SELECT 1 FROM events WHERE id = $1)")?;
-    let existed: bool = s.client.query_one(&stmt, &[&event.id])?.get(0);
-
+/// Replaces one event and everything derived from it, unless it is stored exactly as it is.
+fn upsert_event(s: &mut Session, event: &Event) -> Result<Upsert, StoreError> {
     let json = to_json(event, || format!("event {}", event.id))?;
+    // Re-merging a window hands back every event in it, most of them unchanged: those are left
+    // alone, so they neither cost writes nor show up in the change journal (kept by a trigger).
+    let stmt = s.statement("SELECT json = $2::text::jsonb FROM events WHERE id = $1")?;
+    let existed = match s.client.query_opt(&stmt, &[&event.id, &json])? {
+        Some(row) if row.get::<_, bool>(0) => return Ok(Upsert::Unchanged),
+        Some(_) => Upsert::Replaced,
+        None => Upsert::New,
+    };
+
     let date = event.date.as_ref();
     let place = event.place.as_ref();
     let assoc: Vec<&str> = event.assoc_actors.iter().map(|a| a.name.as_str()).collect();

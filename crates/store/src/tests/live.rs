@@ -4,14 +4,13 @@
 use super::*;
 use crate::{BBox, Bucket, ChangeKind, EventFilter, EventSort, GroupBy, Store, StoreError};
 
-fn store() -> SqliteStore {
-    let mut store = SqliteStore::open_in_memory().unwrap();
+fn store(mut store: Fresh) -> Fresh {
     store.write_batch(&scenario()).unwrap();
     store
 }
 
 /// Every page of `filter` in turn, following the cursors.
-fn all_pages(store: &SqliteStore, filter: &EventFilter) -> Vec<Vec<String>> {
+fn all_pages(store: &Fresh, filter: &EventFilter) -> Vec<Vec<String>> {
     let mut pages = Vec::new();
     let mut filter = filter.clone();
     loop {
@@ -25,9 +24,8 @@ fn all_pages(store: &SqliteStore, filter: &EventFilter) -> Vec<Vec<String>> {
     }
 }
 
-#[test]
-fn pages_follow_each_order_without_gaps_or_repeats() {
-    let store = store();
+fn pages_follow_each_order_without_gaps_or_repeats(fresh: Fresh) {
+    let store = store(fresh);
     let by_date = ["ev-k1-rockets", "ev-us-strikes", "ev-embassy", "ev-green-zone", "ev-tower-22"];
     let filter = |sort| EventFilter { limit: Some(2), sort, ..EventFilter::default() };
     let pages = all_pages(&store, &filter(EventSort::DateAsc));
@@ -50,9 +48,8 @@ fn pages_follow_each_order_without_gaps_or_repeats() {
     assert_eq!(fewest, deadliest);
 }
 
-#[test]
-fn a_page_holds_the_plain_columns_of_its_events() {
-    let store = store();
+fn a_page_holds_the_plain_columns_of_its_events(fresh: Fresh) {
+    let store = store(fresh);
     let page = store.event_page(&EventFilter { limit: Some(2), ..EventFilter::default() }).unwrap();
     let strikes = &page.events[1];
     assert_eq!(strikes.id, "ev-us-strikes");
@@ -68,9 +65,8 @@ fn a_page_holds_the_plain_columns_of_its_events() {
     assert_eq!(embassy.next, None);
 }
 
-#[test]
-fn a_cursor_of_another_order_or_made_up_is_refused() {
-    let store = store();
+fn a_cursor_of_another_order_or_made_up_is_refused(fresh: Fresh) {
+    let store = store(fresh);
     let first = store.event_page(&EventFilter { limit: Some(1), ..EventFilter::default() }).unwrap();
     let cursor = first.next.unwrap();
     let other_order = EventFilter { cursor: Some(cursor), sort: EventSort::FatalitiesDesc, ..EventFilter::default() };
@@ -83,9 +79,8 @@ fn a_cursor_of_another_order_or_made_up_is_refused() {
     }
 }
 
-#[test]
-fn province_and_box_filters_narrow_every_listing() {
-    let store = store();
+fn province_and_box_filters_narrow_every_listing(fresh: Fresh) {
+    let store = store(fresh);
     let ids = |f: EventFilter| store.event_page(&f).unwrap().events.into_iter().map(|e| e.id).collect::<Vec<_>>();
     assert_eq!(ids(EventFilter { admin1: Some("kirkuk".into()), ..EventFilter::default() }), ["ev-k1-rockets"]);
     // A box around Baghdad holds the embassy and the Green Zone, not Kirkuk or Jordan.
@@ -106,9 +101,8 @@ fn province_and_box_filters_narrow_every_listing() {
     assert!(ids(EventFilter { bbox: Some(pacific), ..EventFilter::default() }).is_empty());
 }
 
-#[test]
-fn the_timeline_counts_events_per_week_and_key() {
-    let store = store();
+fn the_timeline_counts_events_per_week_and_key(fresh: Fresh) {
+    let store = store(fresh);
     let rows = store.timeline(&EventFilter::default(), Bucket::Week, GroupBy::Type).unwrap();
     // 27, 29 and 31 Dec 2019 fall in the weeks of Monday 23 and Monday 30 December.
     let dec23: Vec<_> = rows.iter().filter(|r| r.period == d(2019, 12, 23)).collect();
@@ -124,9 +118,8 @@ fn the_timeline_counts_events_per_week_and_key() {
     assert_eq!(filtered.iter().map(|r| r.events).sum::<u64>(), 1, "{filtered:?}");
 }
 
-#[test]
-fn actors_and_places_come_with_their_counts() {
-    let store = store();
+fn actors_and_places_come_with_their_counts(fresh: Fresh) {
+    let store = store(fresh);
     let actors = store.actors().unwrap();
     let kh = actors.iter().find(|a| a.id == "kataib-hezbollah").unwrap();
     assert_eq!((kh.events, kh.attributions), (2, 1), "{kh:?}");
@@ -136,17 +129,14 @@ fn actors_and_places_come_with_their_counts() {
     assert_eq!(embassy.admin1.as_deref(), Some("Baghdad"));
 }
 
-#[test]
-fn events_citing_an_article_are_found_by_its_id() {
-    let store = store();
+fn events_citing_an_article_are_found_by_its_id(fresh: Fresh) {
+    let store = store(fresh);
     let a = articles();
     assert_eq!(store.events_citing(&a.strikes.id).unwrap(), ["ev-us-strikes"]);
     assert!(store.events_citing("no-such-article").unwrap().is_empty());
 }
 
-#[test]
-fn the_change_journal_records_every_event_write() {
-    let mut store = SqliteStore::open_in_memory().unwrap();
+fn the_change_journal_records_every_event_write(mut store: Fresh) {
     assert_eq!(store.latest_change().unwrap(), 0);
     store.write_batch(&scenario()).unwrap();
     let created = store.changes_since(0, 100).unwrap();
@@ -183,9 +173,8 @@ fn a_read_only_connection_reads_and_cannot_write() {
     assert!(crate::open_read_only(":memory:").is_err());
 }
 
-#[test]
-fn date_bounds_and_cursors_give_the_same_pages_as_plain_filtering() {
-    let mut store = store();
+fn date_bounds_and_cursors_give_the_same_pages_as_plain_filtering(fresh: Fresh) {
+    let mut store = store(fresh);
     // A month-precise event starts long before a `since` its end date still meets.
     let mut december = scenario().events_upserted.into_iter().next().unwrap();
     december.id = "ev-december".into();
@@ -211,3 +200,15 @@ fn date_bounds_and_cursors_give_the_same_pages_as_plain_filtering() {
         }
     }
 }
+
+suite!(
+    pages_follow_each_order_without_gaps_or_repeats,
+    a_page_holds_the_plain_columns_of_its_events,
+    a_cursor_of_another_order_or_made_up_is_refused,
+    province_and_box_filters_narrow_every_listing,
+    the_timeline_counts_events_per_week_and_key,
+    actors_and_places_come_with_their_counts,
+    events_citing_an_article_are_found_by_its_id,
+    the_change_journal_records_every_event_write,
+    date_bounds_and_cursors_give_the_same_pages_as_plain_filtering
+);

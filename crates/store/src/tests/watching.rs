@@ -1,7 +1,6 @@
 //! The change feed, alerts and watch state: what a watcher needs to neither repeat nor miss.
 
 use super::*;
-use crate::Store;
 use sitrep_model::{Alert, AlertKind};
 
 fn alert(rule: &str, event: &str, date: Option<NaiveDate>) -> Alert {
@@ -26,9 +25,7 @@ fn alert(rule: &str, event: &str, date: Option<NaiveDate>) -> Alert {
     }
 }
 
-#[test]
-fn an_unchanged_upsert_writes_nothing_and_is_not_a_change() {
-    let mut store = SqliteStore::open_in_memory().unwrap();
+fn an_unchanged_upsert_writes_nothing_and_is_not_a_change(mut store: Fresh) {
     let batch = scenario();
     store.write_batch(&batch).unwrap();
     let last = store.latest_change().unwrap();
@@ -40,9 +37,7 @@ fn an_unchanged_upsert_writes_nothing_and_is_not_a_change() {
     assert!(store.changes_since(last, 10).unwrap().is_empty());
 }
 
-#[test]
-fn alerts_are_stored_once_by_key_with_the_state_in_the_same_transaction() {
-    let mut store = SqliteStore::open_in_memory().unwrap();
+fn alerts_are_stored_once_by_key_with_the_state_in_the_same_transaction(mut store: Fresh) {
     let a = alert("r1", "e1", Some(d(2020, 1, 3)));
     let b = alert("r1", "e2", Some(d(2020, 1, 9)));
     let c = alert("r2", "e1", None);
@@ -64,3 +59,8 @@ fn alerts_are_stored_once_by_key_with_the_state_in_the_same_transaction() {
     assert_eq!(store.rule_alerts("r1", d(2020, 1, 4), d(2020, 1, 31)).unwrap(), vec![b]);
     assert!(store.rule_alerts("r2", d(2000, 1, 1), d(2030, 1, 1)).unwrap().is_empty(), "undated alerts have no date");
 }
+
+suite!(
+    an_unchanged_upsert_writes_nothing_and_is_not_a_change,
+    alerts_are_stored_once_by_key_with_the_state_in_the_same_transaction
+);

@@ -1,7 +1,7 @@
 //! Writing batches: round trips, idempotence, replacement and removal of events, atomicity.
 
 use super::*;
-use crate::{ArticleSignature, BatchOutcome, Counts, EventFilter, Store, StoreError};
+use crate::{ArticleSignature, BatchOutcome, Counts, EventFilter, StoreError};
 
 fn store_with_scenario(mut store: Fresh) -> (Fresh, Batch) {
     let batch = scenario();
@@ -196,23 +196,8 @@ fn an_event_mention_not_yet_stored_is_stored_with_its_event(fresh: Fresh) {
     assert!(all.iter().all(|(_, e)| e.as_deref() == Some("ev-us-strikes")));
 }
 
-suite!(
-    a_batch_reads_back_exactly_as_written,
-    derived_tables_follow_the_events,
-    writing_the_same_batch_twice_adds_nothing,
-    sightings_without_outlet_or_url_are_still_deduplicated,
-    upserting_an_existing_event_replaces_it,
-    removing_an_event_removes_its_sources_and_attributions,
-    an_event_removed_and_upserted_in_one_batch_counts_as_new,
-    a_failing_batch_leaves_nothing_behind,
-    a_sighting_of_an_unknown_article_is_refused,
-    an_event_mention_not_yet_stored_is_stored_with_its_event
-);
-
 /// Signatures are stored with their bands and found again by any one band, each article once.
-#[test]
-fn near_duplicate_candidates_are_found_by_band() {
-    let mut store = SqliteStore::open_in_memory().unwrap();
+fn near_duplicate_candidates_are_found_by_band(mut store: Fresh) {
     let batch = scenario();
     let ids: Vec<String> = batch.articles.iter().map(|(a, _)| a.id.clone()).collect();
     let signature = |article: &str, minhash: Vec<u64>, bands: Vec<u64>| ArticleSignature {
@@ -241,3 +226,17 @@ fn near_duplicate_candidates_are_found_by_band() {
     store.write_batch(&Batch { signatures: vec![signature(&ids[2], vec![0], vec![31])], ..Batch::default() }).unwrap();
     assert_eq!(store.near_duplicate_candidates(&[30]).unwrap(), [(ids[2].clone(), vec![7, 8, 9])]);
 }
+
+suite!(
+    a_batch_reads_back_exactly_as_written,
+    derived_tables_follow_the_events,
+    writing_the_same_batch_twice_adds_nothing,
+    sightings_without_outlet_or_url_are_still_deduplicated,
+    upserting_an_existing_event_replaces_it,
+    removing_an_event_removes_its_sources_and_attributions,
+    an_event_removed_and_upserted_in_one_batch_counts_as_new,
+    a_failing_batch_leaves_nothing_behind,
+    a_sighting_of_an_unknown_article_is_refused,
+    an_event_mention_not_yet_stored_is_stored_with_its_event,
+    near_duplicate_candidates_are_found_by_band
+);
