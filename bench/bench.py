@@ -113,9 +113,20 @@ def stage_ingest(tmp, n, kinds="wikievents,muc4,pages", label=None, threads=None
     db = os.path.join(tmp, f"ingest-{n}.db")
     for f in glob.glob(db + "*"):
         os.remove(f)
-    cmd = sitrep("--db", db, "ingest", path)
-    s = run(cmd)
+    cmd = sitrep("--db", db, "ingest", "--json", path)
+    summary = os.path.join(tmp, "ingest-summary.json")
+    with open(summary, "wb") as out:
+        s = run(cmd, stdout=out)
     extra = {"corpus": kinds}
+    # What the articles became: new texts analysed, copies recorded as sightings, events.
+    try:
+        text = open(summary, encoding="utf-8").read()
+        report = json.loads(text[text.index("{"):text.rindex("}") + 1])
+        extra.update({"articles_new": report.get("articles_new"), "duplicates": report.get("duplicates"),
+                      "near_duplicates": sum((report.get("near_duplicates") or {}).values()),
+                      "events": report.get("events_new")})
+    except ValueError:
+        pass
     if threads:
         extra["threads"] = threads
     emit("sitrep", label or "ingest", n, nbytes, *s, **extra)

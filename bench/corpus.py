@@ -4,16 +4,19 @@
 Writes JSONL articles in sitrep's input format ({"id", "url", "title", "published", "outlet",
 "text"}) and lists the real HTML pages for the cleaning stage. Real units of text (WikiEvents and
 MUC-4 documents, the benchmark pages' article bodies, UCDP source headlines, CASE snippets) are
-repeated until the requested size, each copy with a distinct id, outlet and publication date and a
-light variation (a closing line naming the copy), so that every line is a distinct article to
-sitrep's content-id deduplication, as in a real firehose where most text is new.
+repeated until the requested size, each copy with a distinct id, outlet and publication date, made
+of about a third of the text's sentences (chosen per copy) and three sentences of another text, so that
+most copies are new articles to sitrep's content-id and near-duplicate checks, as in a real
+firehose where the same story is told again in other words.
 """
 
 import argparse
 import csv
 import json
 import os
+import re
 import sys
+import zlib
 from datetime import date, timedelta
 
 csv.field_size_limit(1 << 24)
@@ -63,6 +66,24 @@ def units(data):
     return out
 
 
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(])")
+
+
+def sentences(text):
+    return [s for s in SENTENCE_END.split(text) if s.strip()]
+
+
+def variant(i, text, pool):
+    """Copy i of a text: about a third of its sentences (chosen per copy) and three sentences of
+    another text of the pool. Real firehoses repeat stories in other words; a copy that keeps
+    every sentence would be a near-duplicate to sitrep and never reach the analysis."""
+    own = sentences(text)
+    kept = [s for j, s in enumerate(own) if zlib.crc32(f"{i}:{j}".encode()) % 3 == 0] or own[:1]
+    other = sentences(pool[zlib.crc32(str(i).encode()) % len(pool)][2])
+    start = zlib.crc32(f"o{i}".encode()) % max(1, len(other))
+    return " ".join(kept + other[start:start + 3])
+
+
 def write_articles(path, pool, n, start=date(2016, 1, 1), per_day=700):
     """n articles cycling through pool; ~per_day articles share a publication date."""
     total = 0
@@ -71,7 +92,7 @@ def write_articles(path, pool, n, start=date(2016, 1, 1), per_day=700):
             kind, title, text = pool[i % len(pool)]
             copy = i // len(pool)
             published = start + timedelta(days=i // per_day)
-            body = text if copy == 0 else f"{text}\n\nBulletin {copy} of this report."
+            body = text if copy == 0 else variant(i, text, pool)
             line = json.dumps(
                 {
                     "id": f"bench-{i}",
