@@ -7,7 +7,9 @@
 //! `cargo run --release -p sitrep-ingest --example html_bench -- DATA_DIR [OUT_PREFIX] [--pages]`
 //! writes `OUT_PREFIX.extract.json` and `OUT_PREFIX.read.json`.
 
-use std::collections::HashMap;
+#[path = "../tests/metric/mod.rs"]
+mod metric;
+
 use std::io::Read;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -93,7 +95,7 @@ fn report(
     let mut scores = Vec::new();
     for ((hash, _), body) in pages.iter().zip(bodies) {
         let expected = truth[hash]["articleBody"].as_str().unwrap_or("");
-        let (p, r) = score(body, expected);
+        let (p, r) = metric::page_score(body, expected);
         p_sum += p;
         r_sum += r;
         scores.push((hash.clone(), p, r));
@@ -121,36 +123,6 @@ fn report(
         let seconds = serde_json::json!({ "seconds": best, "pages": pages.len(), "bodies": json });
         std::fs::write(&out, serde_json::to_string(&seconds).expect("serialises")).expect("output is writable");
     }
-}
-
-/// Precision and recall of one page, as the benchmark computes them: multisets of 4-grams of
-/// `\w+` tokens, tp/fp/fn normalised by their sum.
-fn score(predicted: &str, expected: &str) -> (f64, f64) {
-    let (predicted, expected) = (shingles(predicted), shingles(expected));
-    let tp: i64 = predicted.iter().map(|(k, n)| (*n).min(*expected.get(k).unwrap_or(&0))).sum();
-    let fp = predicted.values().sum::<i64>() - tp;
-    let fn_ = expected.values().sum::<i64>() - tp;
-    let total = (tp + fp + fn_).max(1) as f64;
-    let (tp, fp, fn_) = (tp as f64 / total, fp as f64 / total, fn_ as f64 / total);
-    let p = if tp + fp > 0.0 { tp / (tp + fp) } else { 0.0 };
-    let r = if tp + fn_ > 0.0 { tp / (tp + fn_) } else { 0.0 };
-    (p, r)
-}
-
-fn shingles(text: &str) -> HashMap<Vec<&str>, i64> {
-    let tokens: Vec<&str> =
-        text.split(|c: char| !(c.is_alphanumeric() || c == '_')).filter(|t| !t.is_empty()).collect();
-    let mut counts = HashMap::new();
-    if tokens.len() < 4 {
-        if !tokens.is_empty() {
-            *counts.entry(tokens).or_insert(0) += 1;
-        }
-    } else {
-        for window in tokens.windows(4) {
-            *counts.entry(window.to_vec()).or_insert(0) += 1;
-        }
-    }
-    counts
 }
 
 /// How fast the HTML parser alone reads the pages (`PARSE_ONLY=1`): the floor under extraction.

@@ -1,6 +1,8 @@
 //! Reading real files: each case writes a file to a temporary directory, reads it back with the
 //! public API, and compares a one-line description of every item it yields.
 
+mod metric;
+
 use sitrep_ingest::{discover, read, Format, InputFile, Item, Origin, MAX_ITEM_BYTES};
 use std::fs;
 use std::io::Write;
@@ -301,7 +303,6 @@ fn shared_data(name: &str) -> Option<PathBuf> {
 /// over pages. Skipped when the data set is absent.
 #[test]
 fn extraction_benchmark() {
-    use std::collections::HashMap;
     use std::io::Read;
 
     /// The F1 this extractor reaches (0.971; 0.927 before link density and not-story blocks); a
@@ -314,25 +315,6 @@ fn extraction_benchmark() {
     };
     let truth: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(dir.join("ground-truth.json")).unwrap()).unwrap();
-    let shingles = |text: &str| -> HashMap<Vec<String>, i64> {
-        let tokens: Vec<String> = text
-            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
-            .filter(|t| !t.is_empty())
-            .map(str::to_string)
-            .collect();
-        let mut counts = HashMap::new();
-        if tokens.len() < 4 {
-            if !tokens.is_empty() {
-                *counts.entry(tokens).or_insert(0) += 1;
-            }
-        } else {
-            for window in tokens.windows(4) {
-                *counts.entry(window.to_vec()).or_insert(0) += 1;
-            }
-        }
-        counts
-    };
-
     let scratch = tempfile::tempdir().unwrap();
     let (mut precision, mut recall, mut pages) = (0.0, 0.0, 0.0);
     for (hash, page) in truth.as_object().unwrap() {
@@ -346,14 +328,9 @@ fn extraction_benchmark() {
             Some(Item::Article(article)) => article.text,
             _ => String::new(),
         };
-        let (predicted, expected) = (shingles(&predicted), shingles(page["articleBody"].as_str().unwrap()));
-        let tp: i64 = predicted.iter().map(|(k, n)| (*n).min(*expected.get(k).unwrap_or(&0))).sum();
-        let fp = predicted.values().sum::<i64>() - tp;
-        let fn_ = expected.values().sum::<i64>() - tp;
-        let total = (tp + fp + fn_).max(1) as f64;
-        let (tp, fp, fn_) = (tp as f64 / total, fp as f64 / total, fn_ as f64 / total);
-        precision += if tp + fp > 0.0 { tp / (tp + fp) } else { 0.0 };
-        recall += if tp + fn_ > 0.0 { tp / (tp + fn_) } else { 0.0 };
+        let (p, r) = metric::page_score(&predicted, page["articleBody"].as_str().unwrap());
+        precision += p;
+        recall += r;
         pages += 1.0;
     }
     let (p, r) = (precision / pages, recall / pages);
