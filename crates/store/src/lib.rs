@@ -9,6 +9,7 @@
 //! The schema is versioned with numbered migrations (see `migrations/` in this crate).
 
 mod error;
+mod page;
 mod postgres;
 mod sqlite;
 

@@ -4,6 +4,7 @@
 
 use super::read::filter_conditions;
 use super::Session;
+use crate::page::{decode_cursor, encode_cursor, malformed_key, SUMMARY_COLUMNS};
 use crate::{
     ActorSummary, Bucket, ChangeKind, EventChange, EventFilter, EventPage, EventSort, EventSummary, GroupBy,
     PlaceSummary, StoreError, TimelineRow, Toll,
@@ -22,11 +23,6 @@ fn sort_key(sort: EventSort) -> (&'static str, bool) {
     }
 }
 
-const SUMMARY_COLUMNS: &str = "e.id, e.event_type, e.sub_event_type, e.date, e.date_end, e.date_precision,
-    e.country, e.admin1, e.location, e.latitude, e.longitude, e.geo_precision, e.actor1, e.actor2,
-    e.assoc_actors, e.weapon, e.fatalities_low, e.fatalities_best, e.fatalities_high,
-    e.injured_low, e.injured_best, e.injured_high, e.n_articles, e.n_outlets";
-
 /// Where a page resumes: after this key and id. Dates are `None` for undated events.
 #[derive(Debug, Clone, PartialEq)]
 enum Key {
@@ -34,38 +30,25 @@ enum Key {
     Toll(i64),
 }
 
-/// A cursor names the order it belongs to, the sort key and the id of the last row of a page, as
-/// hex of a JSON array so that it is safe in a URL as it is.
-fn encode_cursor(sort: EventSort, key: &Key, id: &str) -> String {
-    let key = match key {
+fn key_json(key: &Key) -> serde_json::Value {
+    match key {
         Key::Date(d) => d.map_or(serde_json::Value::Null, |d| d.format("%Y-%m-%d").to_string().into()),
         Key::Toll(n) => (*n).into(),
-    };
-    let json = serde_json::json!([sort.as_str(), key, id]).to_string();
-    json.bytes().map(|b| format!("{b:02x}")).collect()
+    }
 }
 
-fn decode_cursor(sort: EventSort, cursor: &str) -> Result<(Key, String), StoreError> {
-    let bad = |why: &str| StoreError::InvalidArgument(format!("cursor `{cursor}` {why}"));
-    let bytes = (0..cursor.len())
-        .step_by(2)
-        .map(|i| cursor.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
-        .collect::<Option<Vec<u8>>>()
-        .ok_or_else(|| bad("is not one this server issued"))?;
-    let (cursor_sort, key, id): (String, serde_json::Value, String) =
-        serde_json::from_slice(&bytes).map_err(|_| bad("is not one this server issued"))?;
-    if cursor_sort != sort.as_str() {
-        return Err(bad(&format!("belongs to sort `{cursor_sort}`, not `{}`", sort.as_str())));
-    }
+/// The sort key of a cursor as PostgreSQL compares it.
+fn cursor_key(sort: EventSort, cursor: &str) -> Result<(Key, String), StoreError> {
+    let (key, id) = decode_cursor(sort, cursor)?;
     let key = match (sort, key) {
         (EventSort::DateAsc | EventSort::DateDesc, serde_json::Value::Null) => Key::Date(None),
         (EventSort::DateAsc | EventSort::DateDesc, serde_json::Value::String(s)) => {
-            Key::Date(Some(NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|_| bad("has a malformed key"))?))
+            Key::Date(Some(NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|_| malformed_key(cursor))?))
         }
         (EventSort::FatalitiesAsc | EventSort::FatalitiesDesc, serde_json::Value::Number(n)) => {
-            Key::Toll(n.as_i64().ok_or_else(|| bad("has a malformed key"))?)
+            Key::Toll(n.as_i64().ok_or_else(|| malformed_key(cursor))?)
         }
-        _ => return Err(bad("has a malformed key")),
+        _ => return Err(malformed_key(cursor)),
     };
     Ok((key, id))
 }
@@ -108,7 +91,7 @@ pub(crate) fn event_page(s: &mut Session, filter: &EventFilter) -> Result<EventP
     let (cmp, dir) = if ascending { (">", "ASC") } else { ("<", "DESC") };
     let mut c = filter_conditions(filter, None);
     if let Some(cursor) = filter.cursor.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
-        let (after, id) = decode_cursor(filter.sort, cursor)?;
+        let (after, id) = cursor_key(filter.sort, cursor)?;
         let k = match after {
             Key::Date(d) => {
                 let p = c.bind(d);
@@ -164,7 +147,7 @@ pub(crate) fn event_page(s: &mut Session, filter: &EventFilter) -> Result<EventP
                     Key::Toll(last.fatalities.best.map_or(-1, i64::from))
                 }
             };
-            Some(encode_cursor(filter.sort, &key, &last.id))
+            Some(encode_cursor(filter.sort, key_json(&key), &last.id))
         }
         _ => None,
     };

@@ -3,6 +3,7 @@
 
 use super::codec::parse_date;
 use super::read::{as_named, filter_params, FILTER_SQL};
+use crate::page::{decode_cursor, encode_cursor, malformed_key, SUMMARY_COLUMNS};
 use crate::{
     ActorSummary, Bucket, ChangeKind, EventChange, EventFilter, EventPage, EventSort, EventSummary, GroupBy,
     PlaceSummary, StoreError, TimelineRow, Toll,
@@ -21,44 +22,25 @@ fn sort_key(sort: EventSort) -> (&'static str, bool) {
     }
 }
 
-const SUMMARY_COLUMNS: &str = "e.id, e.event_type, e.sub_event_type, e.date, e.date_end, e.date_precision,
-    e.country, e.admin1, e.location, e.latitude, e.longitude, e.geo_precision, e.actor1, e.actor2,
-    e.assoc_actors, e.weapon, e.fatalities_low, e.fatalities_best, e.fatalities_high,
-    e.injured_low, e.injured_best, e.injured_high, e.n_articles, e.n_outlets";
-
-/// A cursor names the order it belongs to, the sort key and the id of the last row of a page.
-/// It travels as hex so that it is safe in a URL as it is.
-fn encode_cursor(sort: EventSort, key: &Value, id: &str) -> String {
-    let key = match key {
-        Value::Integer(i) => serde_json::Value::from(*i),
-        Value::Text(t) => serde_json::Value::from(t.as_str()),
-        _ => serde_json::Value::Null,
-    };
-    let json = serde_json::json!([sort.as_str(), key, id]).to_string();
-    json.bytes().map(|b| format!("{b:02x}")).collect()
-}
-
-fn decode_cursor(sort: EventSort, cursor: &str) -> Result<(Value, String), StoreError> {
-    let bad = |why: &str| StoreError::InvalidArgument(format!("cursor `{cursor}` {why}"));
-    let bytes = (0..cursor.len())
-        .step_by(2)
-        .map(|i| cursor.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
-        .collect::<Option<Vec<u8>>>()
-        .ok_or_else(|| bad("is not one this server issued"))?;
-    let parsed: (String, serde_json::Value, String) =
-        serde_json::from_slice(&bytes).map_err(|_| bad("is not one this server issued"))?;
-    let (cursor_sort, key, id) = parsed;
-    if cursor_sort != sort.as_str() {
-        return Err(bad(&format!("belongs to sort `{cursor_sort}`, not `{}`", sort.as_str())));
-    }
+/// The sort key of a cursor as SQLite compares it.
+fn cursor_key(sort: EventSort, cursor: &str) -> Result<(Value, String), StoreError> {
+    let (key, id) = decode_cursor(sort, cursor)?;
     let key = match (sort, key) {
         (EventSort::DateAsc | EventSort::DateDesc, serde_json::Value::String(s)) => Value::Text(s),
         (EventSort::FatalitiesAsc | EventSort::FatalitiesDesc, serde_json::Value::Number(n)) => {
-            Value::Integer(n.as_i64().ok_or_else(|| bad("has a malformed key"))?)
+            Value::Integer(n.as_i64().ok_or_else(|| malformed_key(cursor))?)
         }
-        _ => return Err(bad("has a malformed key")),
+        _ => return Err(malformed_key(cursor)),
     };
     Ok((key, id))
+}
+
+fn key_json(key: &Value) -> serde_json::Value {
+    match key {
+        Value::Integer(i) => serde_json::Value::from(*i),
+        Value::Text(t) => serde_json::Value::from(t.as_str()),
+        _ => serde_json::Value::Null,
+    }
 }
 
 fn summary(r: &Row<'_>) -> rusqlite::Result<(EventSummary, [Option<String>; 2])> {
@@ -103,7 +85,7 @@ pub(crate) fn event_page(conn: &Connection, filter: &EventFilter) -> Result<Even
     let mut bounds = String::new();
     let mut params = filter_params(filter);
     if let Some(cursor) = after {
-        let (k, id) = decode_cursor(filter.sort, cursor)?;
+        let (k, id) = cursor_key(filter.sort, cursor)?;
         bounds.push_str(&format!(" AND {key} {cmp}= :key AND ({key}, e.id) {cmp} (:key, :id)"));
         params.push((":key", k));
         params.push((":id", Value::Text(id)));
@@ -151,7 +133,7 @@ pub(crate) fn event_page(conn: &Connection, filter: &EventFilter) -> Result<Even
         events.push(event);
     }
     let next = match events.last() {
-        Some(last) if more => Some(encode_cursor(filter.sort, &last_key, &last.id)),
+        Some(last) if more => Some(encode_cursor(filter.sort, key_json(&last_key), &last.id)),
         _ => None,
     };
     Ok(EventPage { events, next })
