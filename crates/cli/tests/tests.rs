@@ -5,6 +5,10 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+#[path = "scale/mod.rs"]
+mod scale;
+#[path = "sources/mod.rs"]
+mod sources;
 #[path = "watch/mod.rs"]
 mod watch;
 
@@ -506,21 +510,26 @@ fn path(p: &Path) -> &str {
     p.to_str().expect("utf-8 temp path")
 }
 
-/// Events with their ids removed, and sources without what depends on which copy of a
-/// syndicated article came first (its url and first outlet; the set of outlets is kept).
+/// An exported event's sources without what depends on which copy of a syndicated article was
+/// stored first (its url and first outlet); the set of outlets is kept.
+fn forget_first_copy(event: &mut Value) {
+    for source in event["sources"].as_array_mut().into_iter().flatten() {
+        let s = source.as_object_mut().unwrap();
+        s.remove("url");
+        s.remove("outlet");
+        if let Some(Value::Array(outlets)) = s.get_mut("outlets") {
+            outlets.sort_by_key(|o| o.to_string());
+        }
+    }
+}
+
+/// Events with their ids removed and their first copies forgotten ([`forget_first_copy`]).
 fn events_ids_aside(db: &Path) -> Vec<String> {
     let mut out: Vec<String> = export(db)
         .into_iter()
         .map(|mut v| {
             v.as_object_mut().unwrap().remove("id");
-            for source in v["sources"].as_array_mut().into_iter().flatten() {
-                let s = source.as_object_mut().unwrap();
-                s.remove("url");
-                s.remove("outlet");
-                if let Some(Value::Array(outlets)) = s.get_mut("outlets") {
-                    outlets.sort_by_key(|o| o.to_string());
-                }
-            }
+            forget_first_copy(&mut v);
             v.to_string()
         })
         .collect();

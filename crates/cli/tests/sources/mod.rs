@@ -1,19 +1,12 @@
 //! `sitrep ingest` on feeds, URLs and WARC crawls, end to end: a small HTTP server of ours on
 //! loopback serves a feed and the article pages its items link to (real HTTP, no mocks).
 
+use super::{root, sitrep};
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("repository root")
-}
-
-fn sitrep(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sitrep")).arg("--db").arg(db).args(args).output().expect("run sitrep")
-}
+use std::path::Path;
+use std::process::Output;
 
 fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()

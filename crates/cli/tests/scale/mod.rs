@@ -7,16 +7,13 @@
 //! unreachable the test prints SKIP and passes, except under `CI=true` (`.ci/run` starts them),
 //! where it fails.
 
+use super::{forget_first_copy, ok, root};
 use serde_json::Value;
 use sitrep_queue::{Broker, NatsBroker, QueueNames, WorkItem};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("repository root")
-}
 
 fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| v == "true")
@@ -119,8 +116,9 @@ impl Drop for Queue {
     }
 }
 
+/// `sitrep --db URL ARGS`: the ledgers here are PostgreSQL URLs.
 fn sitrep(db: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sitrep")).arg("--db").arg(db).args(args).output().expect("run sitrep")
+    super::sitrep(Path::new(db), args)
 }
 
 fn spawn(db: &str, args: &[&str]) -> Child {
@@ -132,16 +130,6 @@ fn spawn(db: &str, args: &[&str]) -> Child {
         .stderr(Stdio::piped())
         .spawn()
         .expect("start sitrep")
-}
-
-fn ok(out: &Output) -> String {
-    assert!(
-        out.status.success(),
-        "sitrep failed: {}\n{}",
-        String::from_utf8_lossy(&out.stderr),
-        String::from_utf8_lossy(&out.stdout)
-    );
-    String::from_utf8(out.stdout.clone()).expect("utf-8 output")
 }
 
 /// The inputs: the bundled examples (files and JSONL) and the long wire-style reports.
@@ -180,14 +168,7 @@ fn events_up_to_first_copy(db: &str) -> Vec<String> {
         .iter()
         .map(|line| {
             let mut v: Value = serde_json::from_str(line).unwrap();
-            for source in v["sources"].as_array_mut().into_iter().flatten() {
-                let s = source.as_object_mut().unwrap();
-                s.remove("url");
-                s.remove("outlet");
-                if let Some(Value::Array(outlets)) = s.get_mut("outlets") {
-                    outlets.sort_by_key(|o| o.to_string());
-                }
-            }
+            forget_first_copy(&mut v);
             v.to_string()
         })
         .collect();
