@@ -259,26 +259,31 @@ pub(crate) fn read_bytes(file: &InputFile) -> Result<Vec<u8>, IngestError> {
 fn document(file: &InputFile) -> Result<(Fields, String), IngestError> {
     let bytes = read_bytes(file)?;
     match file.format {
-        Format::Html => {
-            let decoded = decode::decode_html(&bytes);
-            let doc = parse_html(&decoded.text);
-            let fields = Fields {
-                url: doc.url,
-                title: doc.title,
-                outlet: doc.outlet,
-                published: doc.published,
-                lang: doc.lang,
-                warnings: decoded.warning.into_iter().collect(),
-            };
-            Ok((fields, doc.text))
-        }
-        Format::Text | Format::Jsonl | Format::Feed | Format::Warc => {
-            let decoded = decode::decode_text(&bytes);
-            let (mut fields, body) = text_file::parse(&decoded.text);
-            fields.warnings.splice(0..0, decoded.warning);
-            Ok((fields, body))
-        }
+        Format::Html => Ok(html_document(decode::decode_html(&bytes))),
+        Format::Text | Format::Jsonl | Format::Feed | Format::Warc => Ok(text_document(decode::decode_text(&bytes))),
     }
+}
+
+/// The metadata and main text of a decoded HTML page, with the decoding's warning if any. Every
+/// HTML path (files, fetched pages, archived responses) reads a page through here.
+pub(crate) fn html_document(decoded: decode::Decoded<'_>) -> (Fields, String) {
+    let doc = parse_html(&decoded.text);
+    let fields = Fields {
+        url: doc.url,
+        title: doc.title,
+        outlet: doc.outlet,
+        published: doc.published,
+        lang: doc.lang,
+        warnings: decoded.warning.into_iter().collect(),
+    };
+    (fields, doc.text)
+}
+
+/// The header lines and body of a decoded text file, with the decoding's warning first.
+pub(crate) fn text_document(decoded: decode::Decoded<'_>) -> (Fields, String) {
+    let (mut fields, body) = text_file::parse(&decoded.text);
+    fields.warnings.splice(0..0, decoded.warning);
+    (fields, body)
 }
 
 /// Validates metadata and builds the article: an empty body is skipped, an unparseable date is

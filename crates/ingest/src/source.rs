@@ -4,7 +4,7 @@
 use crate::decode::{charset_param, check_binary, decode_html_as, decode_text};
 use crate::feed::{self, looks_like_feed};
 use crate::fetch::{check_url, is_url, FetchState, Fetched, Fetcher, Page};
-use crate::{discover, finish, html::parse_html, text_file, Fields, Format, IngestError, InputFile, Item};
+use crate::{discover, finish, html_document, text_document, Fields, Format, IngestError, InputFile, Item};
 use crate::{Origin, Skipped};
 use chrono::{DateTime, Utc};
 use std::path::{Path, PathBuf};
@@ -165,23 +165,13 @@ pub(crate) fn page_document(page: &Page) -> Result<(Fields, String), IngestError
     check_binary(&page.body)?;
     match mime {
         "" | "text/html" | "application/xhtml+xml" => {
-            let decoded = decode_html_as(&page.body, charset_param(&content_type));
-            let doc = parse_html(&decoded.text);
-            let fields = Fields {
-                url: doc.url.or_else(|| Some(page.url.clone())),
-                title: doc.title,
-                outlet: doc.outlet,
-                published: doc.published,
-                lang: doc.lang,
-                warnings: decoded.warning.into_iter().collect(),
-            };
-            Ok((fields, doc.text))
+            let (mut fields, text) = html_document(decode_html_as(&page.body, charset_param(&content_type)));
+            fields.url = fields.url.or_else(|| Some(page.url.clone()));
+            Ok((fields, text))
         }
         "text/plain" => {
-            let decoded = decode_text(&page.body);
-            let (mut fields, body) = text_file::parse(&decoded.text);
+            let (mut fields, body) = text_document(decode_text(&page.body));
             fields.url = fields.url.or_else(|| Some(page.url.clone()));
-            fields.warnings.splice(0..0, decoded.warning);
             Ok((fields, body))
         }
         other => Err(IngestError::NotHtml { url: page.url.clone(), content_type: other.to_string() }),

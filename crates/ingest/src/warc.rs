@@ -9,8 +9,7 @@
 //! nothing after it can be found reliably.
 
 use crate::decode::{charset_param, decode_html_as};
-use crate::html::parse_html;
-use crate::{finish, Fields, IngestError, Item, Origin, Skipped, MAX_ITEM_BYTES};
+use crate::{finish, html_document, Fields, IngestError, Item, Origin, Skipped, MAX_ITEM_BYTES};
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -217,39 +216,21 @@ fn response_item(header: &Header, block: &[u8], origin: Origin, limit: u64) -> I
     let target = header.get("WARC-Target-URI").map(|u| u.trim_matches(['<', '>']).to_string());
     let url = target.clone().unwrap_or_default();
     match response_document(block, &url, limit) {
-        Ok(doc) => {
+        Ok((mut fields, text)) => {
             // The crawl date is a bound, not the publication date: only a fallback, after a date
             // written in the page's URL.
-            let published = doc
+            fields.published = fields
                 .published
                 .or_else(|| target.as_deref().and_then(crate::date_in_url).map(|d| d.to_string()))
                 .or_else(|| header.get("WARC-Date").map(str::to_string));
-            let fields = Fields {
-                url: target.or(doc.url),
-                title: doc.title,
-                outlet: doc.outlet,
-                published,
-                lang: doc.lang,
-                warnings: doc.warnings,
-            };
-            finish(origin, None, fields, doc.text)
+            fields.url = target.or(fields.url);
+            finish(origin, None, fields, text)
         }
         Err(error) => Item::Skipped(Skipped::new(origin, error)),
     }
 }
 
-/// What the HTML reader made of an archived page.
-struct PageDoc {
-    url: Option<String>,
-    title: Option<String>,
-    outlet: Option<String>,
-    published: Option<String>,
-    lang: Option<String>,
-    text: String,
-    warnings: Vec<sitrep_model::Diagnostic>,
-}
-
-fn response_document(block: &[u8], url: &str, limit: u64) -> Result<PageDoc, IngestError> {
+fn response_document(block: &[u8], url: &str, limit: u64) -> Result<(Fields, String), IngestError> {
     let http = parse_http(block)
         .ok_or_else(|| IngestError::BadWarc(format!("the response for {url} has no HTTP status line")))?;
     if http.status != 200 {
@@ -290,17 +271,7 @@ fn response_document(block: &[u8], url: &str, limit: u64) -> Result<PageDoc, Ing
     if body.trim_ascii().is_empty() {
         return Err(IngestError::Empty("page"));
     }
-    let decoded = decode_html_as(&body, charset_param(&content_type));
-    let doc = parse_html(&decoded.text);
-    Ok(PageDoc {
-        url: doc.url,
-        title: doc.title,
-        outlet: doc.outlet,
-        published: doc.published,
-        lang: doc.lang,
-        text: doc.text,
-        warnings: decoded.warning.into_iter().collect(),
-    })
+    Ok(html_document(decode_html_as(&body, charset_param(&content_type))))
 }
 
 /// Decodes an HTTP chunked body; `None` when it is not well-formed chunking.
