@@ -91,12 +91,7 @@ pub fn poll(store: &dyn Store, cursors: &mut Cursors) -> Result<Vec<Message>, Se
         cursors.events = last.seq;
     }
     let mut messages: Vec<Message> = changes.into_iter().map(Message::Event).collect();
-    // A ledger that was never watched (or a store without alerts) simply has none to send.
-    let alerts = match store.alerts_after(cursors.alerts, BATCH) {
-        Ok(a) => a,
-        Err(sitrep_store::StoreError::Unsupported(_)) => Vec::new(),
-        Err(e) => return Err(e.into()),
-    };
+    let alerts = store.alerts_after(cursors.alerts, BATCH)?;
     if let Some(last) = alerts.last() {
         cursors.alerts = last.seq;
     }
@@ -109,21 +104,7 @@ async fn start(pool: &Arc<Pool>, headers: &HeaderMap) -> Result<Cursors, ServerE
     let resume = headers.get("last-event-id").and_then(|v| v.to_str().ok()).and_then(Cursors::parse);
     match resume {
         Some(c) => Ok(c),
-        None => {
-            pool.run(|s| {
-                let events = s.latest_change()?;
-                let mut alerts = 0;
-                loop {
-                    match s.alerts_after(alerts, BATCH) {
-                        Ok(page) if !page.is_empty() => alerts = page[page.len() - 1].seq,
-                        Ok(_) | Err(sitrep_store::StoreError::Unsupported(_)) => break,
-                        Err(e) => return Err(e.into()),
-                    }
-                }
-                Ok(Cursors { events, alerts })
-            })
-            .await
-        }
+        None => pool.run(|s| Ok(Cursors { events: s.latest_change()?, alerts: s.latest_alert()? })).await,
     }
 }
 

@@ -402,36 +402,19 @@ pub trait Store: Send {
 
     /// Stores the alerts whose key is new and sets the watch-state values, in one transaction.
     /// Returns the alerts it stored (not those already there), in order.
-    fn record_alerts(&mut self, alerts: &[Alert], state: &[(String, String)]) -> Result<Vec<StoredAlert>, StoreError> {
-        let _ = (alerts, state);
-        Err(self.not_supported("alerts"))
-    }
+    fn record_alerts(&mut self, alerts: &[Alert], state: &[(String, String)]) -> Result<Vec<StoredAlert>, StoreError>;
 
     /// Alerts after `after` (a [`StoredAlert::seq`]), oldest first, at most `limit`.
-    fn alerts_after(&self, after: u64, limit: usize) -> Result<Vec<StoredAlert>, StoreError> {
-        let _ = (after, limit);
-        Err(self.not_supported("alerts"))
-    }
+    fn alerts_after(&self, after: u64, limit: usize) -> Result<Vec<StoredAlert>, StoreError>;
+
+    /// The `seq` of the newest alert (0 when there is none): where a new reader starts.
+    fn latest_alert(&self) -> Result<u64, StoreError>;
 
     /// Alerts of one rule on events dated within `from..=to` (both inclusive), oldest first.
-    fn rule_alerts(&self, rule: &str, from: NaiveDate, to: NaiveDate) -> Result<Vec<Alert>, StoreError> {
-        let _ = (rule, from, to);
-        Err(self.not_supported("alerts"))
-    }
+    fn rule_alerts(&self, rule: &str, from: NaiveDate, to: NaiveDate) -> Result<Vec<Alert>, StoreError>;
 
     /// A value the watcher kept between runs.
-    fn watch_state(&self, key: &str) -> Result<Option<String>, StoreError> {
-        let _ = key;
-        Err(self.not_supported("watch state"))
-    }
-
-    /// Which backend this is, for messages: `sqlite`, `postgres`.
-    fn backend(&self) -> &'static str;
-
-    /// The error for a capability this backend does not have yet.
-    fn not_supported(&self, what: &str) -> StoreError {
-        StoreError::Unsupported(format!("{what} is not available on the {} store yet", self.backend()))
-    }
+    fn watch_state(&self, key: &str) -> Result<Option<String>, StoreError>;
 }
 
 /// Opens an existing store for reading only (a web server's connections): a SQLite file path

@@ -40,18 +40,6 @@ pub fn alert_json(stored: &StoredAlert) -> serde_json::Value {
     value
 }
 
-/// The sequence number of the newest alert in the ledger.
-fn last_alert(store: &dyn Store) -> Result<u64, WatchError> {
-    let mut last = 0;
-    loop {
-        let page = store.alerts_after(last, PAGE)?;
-        match page.last() {
-            Some(a) => last = a.seq,
-            None => return Ok(last),
-        }
-    }
-}
-
 impl Sinks {
     /// Registers the sinks. A sink seen for the first time starts after the alerts already in the
     /// ledger (a webhook added today is not sent last year's alerts); one seen before resumes
@@ -83,7 +71,7 @@ impl Sinks {
             if store.watch_state(&key)?.is_none() {
                 let last = match newest {
                     Some(n) => n,
-                    None => *newest.insert(last_alert(store)?),
+                    None => *newest.insert(store.latest_alert()?),
                 };
                 store.record_alerts(&[], &[(key, last.to_string())])?;
             }

@@ -256,16 +256,16 @@ impl Store for PgStore {
         watch::alerts_after(&mut self.lock(), after, limit)
     }
 
+    fn latest_alert(&self) -> Result<u64, StoreError> {
+        watch::latest_alert(&mut self.lock())
+    }
+
     fn rule_alerts(&self, rule: &str, from: NaiveDate, to: NaiveDate) -> Result<Vec<Alert>, StoreError> {
         watch::rule_alerts(&mut self.lock(), rule, from, to)
     }
 
     fn watch_state(&self, key: &str) -> Result<Option<String>, StoreError> {
         watch::watch_state(&mut self.lock(), key)
-    }
-
-    fn backend(&self) -> &'static str {
-        "postgres"
     }
 }
 
@@ -368,15 +368,15 @@ impl Store for Planning<'_> {
         watch::alerts_after(&mut self.session.borrow_mut(), after, limit)
     }
 
+    fn latest_alert(&self) -> Result<u64, StoreError> {
+        watch::latest_alert(&mut self.session.borrow_mut())
+    }
+
     fn rule_alerts(&self, rule: &str, from: NaiveDate, to: NaiveDate) -> Result<Vec<Alert>, StoreError> {
         watch::rule_alerts(&mut self.session.borrow_mut(), rule, from, to)
     }
 
     fn watch_state(&self, key: &str) -> Result<Option<String>, StoreError> {
         watch::watch_state(&mut self.session.borrow_mut(), key)
-    }
-
-    fn backend(&self) -> &'static str {
-        "postgres"
     }
 }

@@ -77,3 +77,9 @@ pub(crate) fn watch_state(s: &mut Session, key: &str) -> Result<Option<String>, 
     let stmt = s.statement("SELECT value FROM watch_state WHERE key = $1")?;
     Ok(s.client.query_opt(&stmt, &[&key])?.map(|r| r.get(0)))
 }
+
+pub(crate) fn latest_alert(s: &mut Session) -> Result<u64, StoreError> {
+    let stmt = s.statement("SELECT coalesce(max(seq), 0)::bigint FROM alerts")?;
+    let seq: i64 = s.client.query_one(&stmt, &[])?.get(0);
+    Ok(seq.max(0) as u64)
+}

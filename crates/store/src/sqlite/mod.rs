@@ -212,16 +212,16 @@ impl Store for SqliteStore {
         watch::alerts_after(&self.conn, after, limit)
     }
 
+    fn latest_alert(&self) -> Result<u64, StoreError> {
+        watch::latest_alert(&self.conn)
+    }
+
     fn rule_alerts(&self, rule: &str, from: NaiveDate, to: NaiveDate) -> Result<Vec<Alert>, StoreError> {
         watch::rule_alerts(&self.conn, rule, from, to)
     }
 
     fn watch_state(&self, key: &str) -> Result<Option<String>, StoreError> {
         watch::watch_state(&self.conn, key)
-    }
-
-    fn backend(&self) -> &'static str {
-        "sqlite"
     }
 
     fn near_duplicate_candidates(&self, bands: &[u64]) -> Result<Vec<(ArticleId, Vec<u64>)>, StoreError> {

@@ -96,3 +96,8 @@ pub(crate) fn watch_state(conn: &Connection, key: &str) -> Result<Option<String>
         .query_row([key], |r| r.get(0))
         .optional()?)
 }
+
+pub(crate) fn latest_alert(conn: &Connection) -> Result<u64, StoreError> {
+    let seq: i64 = conn.prepare_cached("SELECT ifnull(max(seq), 0) FROM alerts")?.query_row([], |r| r.get(0))?;
+    Ok(seq.max(0) as u64)
+}

@@ -188,8 +188,8 @@ impl Store for PgTest {
     fn watch_state(&self, key: &str) -> Result<Option<String>, StoreError> {
         self.store.watch_state(key)
     }
-    fn backend(&self) -> &'static str {
-        self.store.backend()
+    fn latest_alert(&self) -> Result<u64, StoreError> {
+        self.store.latest_alert()
     }
 }
 

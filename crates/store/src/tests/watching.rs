@@ -41,6 +41,7 @@ fn alerts_are_stored_once_by_key_with_the_state_in_the_same_transaction(mut stor
     let a = alert("r1", "e1", Some(d(2020, 1, 3)));
     let b = alert("r1", "e2", Some(d(2020, 1, 9)));
     let c = alert("r2", "e1", None);
+    assert_eq!(store.latest_alert().unwrap(), 0);
     let first = store.record_alerts(&[a.clone(), b.clone()], &[("checkpoint".into(), "7".into())]).unwrap();
     assert_eq!(first.iter().map(|s| s.alert.key.as_str()).collect::<Vec<_>>(), ["r1/match/e1", "r1/match/e2"]);
     assert!(first[0].seq < first[1].seq);
@@ -56,6 +57,7 @@ fn alerts_are_stored_once_by_key_with_the_state_in_the_same_transaction(mut stor
     let all = store.alerts_after(0, 10).unwrap();
     assert_eq!(all.iter().map(|s| &s.alert).collect::<Vec<_>>(), [&a, &b, &c]);
     assert_eq!(store.alerts_after(all[1].seq, 10).unwrap().len(), 1);
+    assert_eq!(store.latest_alert().unwrap(), all[2].seq);
     assert_eq!(store.rule_alerts("r1", d(2020, 1, 4), d(2020, 1, 31)).unwrap(), vec![b]);
     assert!(store.rule_alerts("r2", d(2000, 1, 1), d(2030, 1, 1)).unwrap().is_empty(), "undated alerts have no date");
 }
