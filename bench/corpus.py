@@ -5,8 +5,8 @@ Writes JSONL articles in sitrep's input format ({"id", "url", "title", "publishe
 "text"}) and lists the real HTML pages for the cleaning stage. Real units of text (WikiEvents and
 MUC-4 documents, the benchmark pages' article bodies, UCDP source headlines, CASE snippets) are
 repeated until the requested size, each copy with a distinct id, outlet and publication date, made
-of about a third of the text's sentences (chosen per copy) and three sentences of another text, so that
-most copies are new articles to sitrep's content-id and near-duplicate checks, as in a real
+of about a third of the text's sentences (chosen per copy) and a third of each of two other texts, so
+that most copies are new articles to sitrep's content-id and near-duplicate checks, as in a real
 firehose where the same story is told again in other words.
 """
 
@@ -66,7 +66,7 @@ def units(data):
     return out
 
 
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(])")
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
 
 
 def sentences(text):
@@ -74,14 +74,17 @@ def sentences(text):
 
 
 def variant(i, text, pool):
-    """Copy i of a text: about a third of its sentences (chosen per copy) and three sentences of
-    another text of the pool. Real firehoses repeat stories in other words; a copy that keeps
-    every sentence would be a near-duplicate to sitrep and never reach the analysis."""
-    own = sentences(text)
-    kept = [s for j, s in enumerate(own) if zlib.crc32(f"{i}:{j}".encode()) % 3 == 0] or own[:1]
-    other = sentences(pool[zlib.crc32(str(i).encode()) % len(pool)][2])
-    start = zlib.crc32(f"o{i}".encode()) % max(1, len(other))
-    return " ".join(kept + other[start:start + 3])
+    """Copy i of a text: about a third of its sentences (chosen per copy) and about a third of the
+    sentences of each of two other texts of the pool, so that a copy is about as long as the texts
+    it is made from. Real firehoses repeat stories in other words; a copy that keeps most of one
+    text would be a near-duplicate to sitrep and never reach the analysis."""
+    def third(j, sents):
+        return [s for k, s in enumerate(sents) if zlib.crc32(f"{i}:{j}:{k}".encode()) % 3 == 0] or sents[:1]
+    parts = third(0, sentences(text))
+    for j in (1, 2):
+        other = pool[zlib.crc32(f"{i}/{j}".encode()) % len(pool)][2]
+        parts += third(j, sentences(other))
+    return " ".join(parts)
 
 
 def write_articles(path, pool, n, start=date(2016, 1, 1), per_day=700):
