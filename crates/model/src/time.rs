@@ -34,6 +34,12 @@ impl DatePrecision {
     }
 }
 
+/// The most days a stated date spans: a whole year ("last year") is the widest a report gives.
+/// Stores rely on it to read the mentions overlapping a window through an index range on their
+/// start (no mention starting more than this many days before a window can reach into it), and
+/// the pipeline drops a wider date (keeping the mention) before anything is stored.
+pub const MAX_SPAN_DAYS: i64 = 366;
+
 /// A date range `[start, end]` (both inclusive) with the precision it was stated with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct DateRange {

@@ -22,6 +22,12 @@ use sitrep_model::{Alert, Article, ArticleId, Event, Mention, Severity, SourcedM
 use std::path::Path;
 
 pub use error::StoreError;
+
+/// The earliest start a mention overlapping a window beginning on `start` can have: both backends
+/// read merge windows as an index range on mentions' start dates from here.
+pub(crate) fn span_floor(start: NaiveDate) -> NaiveDate {
+    start - chrono::Duration::days(sitrep_model::MAX_SPAN_DAYS - 1)
+}
 pub use postgres::{BoundingBox, PgStore, PG_SCHEMA_VERSION};
 pub use sqlite::{SqliteStore, SCHEMA_VERSION};
 

@@ -32,12 +32,14 @@ pub(crate) fn mentions_for_merge(
 ) -> Result<Vec<(SourcedMention, Option<String>)>, StoreError> {
     let stmt = s.statement(
         "SELECT id, json::text, event_id FROM event_mentions
-         WHERE ($1::date IS NOT NULL AND date_start <= $2::date AND date_end >= $1::date)
+         WHERE ($1::date IS NOT NULL AND date_start BETWEEN $4::date AND $2::date AND date_end >= $1::date)
             OR event_id = ANY($3::text[])
          ORDER BY date_start IS NULL, date_start, id COLLATE \"C\"",
     )?;
     let (start, end) = (window.map(|w| w.0), window.map(|w| w.1));
-    let rows = s.client.query(&stmt, &[&start, &end, &event_ids])?;
+    // The start date's index range, bounded below (see the SQLite backend).
+    let floor = window.map(|w| crate::span_floor(w.0));
+    let rows = s.client.query(&stmt, &[&start, &end, &event_ids, &floor])?;
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         let id: &str = row.get(0);

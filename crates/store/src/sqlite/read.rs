@@ -1,7 +1,7 @@
 //! Reading the ledger back: events by filter or id prefix, articles, merge candidates, counts.
 
 use super::codec::{date_text, from_json, mentions_from_json, parse_date, parse_severity, to_json};
-use crate::{ArticleSighting, Counts, EventFilter, LogEntry, StoreError, StoredArticle};
+use crate::{span_floor, ArticleSighting, Counts, EventFilter, LogEntry, StoreError, StoredArticle};
 use chrono::NaiveDate;
 use rusqlite::types::Value;
 use rusqlite::{named_params, params, Connection, OptionalExtension};
@@ -18,23 +18,26 @@ pub(crate) fn near_duplicate_candidates(
     conn: &Connection,
     bands: &[u64],
 ) -> Result<Vec<(sitrep_model::ArticleId, Vec<u64>)>, StoreError> {
-    let mut ids = std::collections::BTreeSet::new();
-    let mut by_band = conn.prepare_cached("SELECT article_id FROM article_bands WHERE band = ?1")?;
-    for band in bands {
-        // SQLite integers are signed: band hashes are stored as the i64 with the same bits.
-        let rows = by_band.query_map([*band as i64], |r| r.get::<_, String>(0))?;
-        for id in rows {
-            ids.insert(id?);
-        }
+    if bands.is_empty() {
+        return Ok(Vec::new());
     }
-    let mut signature = conn.prepare_cached("SELECT minhash FROM article_signatures WHERE article_id = ?1")?;
-    let mut out = Vec::with_capacity(ids.len());
-    for id in ids {
-        let blob: Option<Vec<u8>> = signature.query_row([&id], |r| r.get(0)).optional()?;
-        if let Some(blob) = blob {
-            let minhash = blob.chunks_exact(8).map(|b| u64::from_le_bytes(b.try_into().unwrap_or_default())).collect();
-            out.push((id, minhash));
-        }
+    // One statement for all the keys: the band list travels as a JSON array, and SQLite looks
+    // each value up in the primary key. Integers are signed: band keys are stored as the i64
+    // with the same bits.
+    let keys: Vec<i64> = bands.iter().map(|b| *b as i64).collect();
+    let keys = to_json(&keys, || "band key list".to_string())?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT g.article_id, g.minhash FROM article_signatures g
+         WHERE g.article_id IN (SELECT b.article_id FROM article_bands b
+                                WHERE b.band IN (SELECT value FROM json_each(?1)))
+         ORDER BY g.article_id",
+    )?;
+    let rows = stmt.query_map([keys], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?)))?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, blob) = row?;
+        let minhash = blob.chunks_exact(8).map(|b| u64::from_le_bytes(b.try_into().unwrap_or_default())).collect();
+        out.push((id, minhash));
     }
     Ok(out)
 }
@@ -45,17 +48,20 @@ pub(crate) fn mentions_for_merge(
     event_ids: &[String],
 ) -> Result<Vec<(SourcedMention, Option<String>)>, StoreError> {
     // The id list travels as one JSON array parameter, so the statement stays fixed and cached
-    // whatever the number of ids.
+    // whatever the number of ids. The window is read as an index range on the start date: without
+    // a lower bound it would scan every mention starting before the window's end, which grows
+    // with the ledger and made ingest quadratic.
     let ids = to_json(event_ids, || "event id list".to_string())?;
     let mut stmt = conn.prepare_cached(
         "SELECT id, json, event_id FROM event_mentions
-         WHERE (:start IS NOT NULL AND date_start <= :end AND date_end >= :start)
+         WHERE (:start IS NOT NULL AND date_start BETWEEN :floor AND :end AND date_end >= :start)
             OR event_id IN (SELECT value FROM json_each(:ids))
          ORDER BY date_start IS NULL, date_start, id",
     )?;
     let rows = stmt.query_map(
         named_params! {
             ":start": date_text(window.map(|w| w.0)),
+            ":floor": date_text(window.map(|w| span_floor(w.0))),
             ":end": date_text(window.map(|w| w.1)),
             ":ids": ids,
         },
