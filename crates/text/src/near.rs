@@ -8,6 +8,13 @@
 //! [`BANDS`] band hashes are candidates (with [`ROWS`] rows per band a pair at similarity 0.5 is
 //! a candidate with probability 0.87, at 0.8 with certainty, at 0.2 with probability 0.05).
 //!
+//! Band hashes are stored and looked up as keys tagged with the article's publication period
+//! ([`PERIOD_DAYS`] days): a copy of a story runs within days of it, so an article's candidates are
+//! the articles of its own period and the one either side. Keys of one period sort together,
+//! which keeps the band index's writes and reads in a few hot pages however large the ledger
+//! grows (untagged, each article's 32 keys landed on 32 random pages of an index holding 32 rows
+//! per article ever stored).
+//!
 //! Pure and deterministic: the same text gives the same signature on every machine and run.
 
 use crate::fold::fold;
@@ -28,6 +35,20 @@ pub const MIN_SHINGLES: usize = 20;
 /// third or a few words changed stays above it, a different report of the same event (its own
 /// sentences, the same names) stays far below.
 pub const SAME_STORY: f64 = 0.5;
+
+/// Days per period of the band index.
+pub const PERIOD_DAYS: i32 = 7;
+/// Bits of a band key holding the band hash; the period takes the bits above (all but the sign).
+const HASH_BITS: u32 = 44;
+
+/// The band index period of a publication day (days from the common era, as chrono's
+/// `num_days_from_ce` counts them); 0 for undated articles, which are compared with each other.
+pub fn period(day: Option<i32>) -> u64 {
+    match day {
+        Some(d) if d > 0 => (d / PERIOD_DAYS) as u64 + 1,
+        _ => 0,
+    }
+}
 
 /// A MinHash signature of a text's content.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,6 +98,20 @@ impl Signature {
             .enumerate()
             .map(|(band, rows)| rows.iter().fold(mix(band as u64 + 1), |h, r| mix(h ^ *r)))
             .collect()
+    }
+
+    /// The band keys an article published in `period` is stored under: its band hashes tagged
+    /// with the period (non-negative as i64, so a signed integer column keeps their order).
+    pub fn band_keys(&self, period: u64) -> Vec<u64> {
+        let tag = period.min((1 << (63 - HASH_BITS)) - 1) << HASH_BITS;
+        self.bands().into_iter().map(|b| tag | (b >> (64 - HASH_BITS))).collect()
+    }
+
+    /// The keys to look an article published in `period` up by: its band keys in that period and
+    /// the one either side (an undated article: in period 0 only).
+    pub fn lookup_keys(&self, period: u64) -> Vec<u64> {
+        let periods = if period == 0 { 0..=0 } else { period.saturating_sub(1).max(1)..=period + 1 };
+        periods.flat_map(|p| self.band_keys(p)).collect()
     }
 }
 
@@ -135,6 +170,23 @@ mod tests {
         let similarity = wire.similarity(&copy);
         assert!(similarity >= SAME_STORY, "{similarity}");
         assert!(wire.bands().iter().any(|b| copy.bands().contains(b)), "no shared band");
+    }
+
+    #[test]
+    fn copies_are_found_within_a_period_either_side_only() {
+        let (wire, copy) = (sig(WIRE).unwrap(), sig(COPY).unwrap());
+        let shared = |stored: u64, looked_up: u64| {
+            let keys = wire.band_keys(stored);
+            copy.lookup_keys(looked_up).iter().any(|k| keys.contains(k))
+        };
+        let day = 738_000;
+        let p = period(Some(day));
+        assert_eq!(period(Some(day + PERIOD_DAYS)), p + 1);
+        assert!(shared(p, p) && shared(p - 1, p) && shared(p + 1, p));
+        assert!(!shared(p + 2, p) && !shared(p - 2, p), "more than a period apart");
+        assert!(shared(0, 0) && !shared(0, p) && !shared(p, 0), "undated articles meet undated ones only");
+        assert!(wire.band_keys(p).iter().all(|k| (*k as i64) >= 0), "keys stay non-negative as i64");
+        assert_eq!(copy.lookup_keys(p).len(), 3 * BANDS);
     }
 
     #[test]
