@@ -11,10 +11,14 @@ pub fn primary_lang(declared: &str) -> Option<String> {
 /// Fewest letters a text needs before its language is guessed: a headline is too short.
 const MIN_DETECT_CHARS: usize = 40;
 
+/// How much of a text the detector reads: a paragraph is plenty for its trigram statistics, and
+/// reading 4 KB made detection an eighth of all ingest time.
+const DETECT_BYTES: usize = 1024;
+
 /// The language of `text` when the detector is confident: ISO 639-1 where the language has such
-/// a code, else ISO 639-3. Only the first part of a long text is read.
+/// a code, else ISO 639-3. Only the first [`DETECT_BYTES`] of a long text are read.
 pub fn detect_lang(text: &str) -> Option<String> {
-    let mut end = text.len().min(4096);
+    let mut end = text.len().min(DETECT_BYTES);
     while !text.is_char_boundary(end) {
         end -= 1;
     }
