@@ -569,3 +569,28 @@ fn the_ledger_does_not_depend_on_the_order_articles_arrive_in() {
     assert_eq!(events_ids_aside(&one_by_one), expected);
     assert_eq!(events_ids_aside(&in_threes), expected);
 }
+
+#[test]
+/// Analysis runs on several threads while the batch before is written: the ledger — ids, sources
+/// and the ingest log's counts included — is the one a single thread writes.
+fn the_ledger_does_not_depend_on_the_number_of_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = [examples().join("reports"), root().join("test_data/realistic"), examples().join("reports.jsonl")];
+    let run = |name: &str, threads: &str| {
+        let db = dir.path().join(name);
+        let mut args: Vec<String> =
+            ["ingest", "--json", "--batch-size", "4", "--threads", threads].map(String::from).into();
+        args.extend(inputs.iter().map(|p| p.to_string_lossy().into_owned()));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = ok(&sitrep(&db, &args));
+        let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+        (export(&db), report)
+    };
+    let (one, one_report) = run("one.db", "1");
+    let (three, three_report) = run("three.db", "3");
+    assert!(one.len() > 30, "{}", one.len());
+    assert_eq!(three, one);
+    for field in ["articles_read", "articles_new", "duplicates", "mentions", "merged_mentions", "events_new"] {
+        assert_eq!(three_report[field], one_report[field], "{field}");
+    }
+}

@@ -31,12 +31,12 @@ truce the Iran-aligned militias had declared in October.
 Ashab al-Kahf, a little-known group, said on Telegram it had fired the rockets; Kata'ib Hizbollah denied any part \
 in it. The prime minister has ordered an inquiry, his office said on Wednesday.";
 
-fn run(dir: &Path, batch_size: usize) -> (SqliteStore, IngestReport) {
+fn run(dir: &Path, batch_size: usize, threads: usize) -> (SqliteStore, IngestReport) {
     let analyzer = Analyzer::builtin().unwrap();
     let mut store = SqliteStore::open_in_memory().unwrap();
     let (files, skipped) = sitrep_ingest::discover(&[dir.to_path_buf()]);
     assert!(skipped.is_empty());
-    let options = IngestOptions { batch_size };
+    let options = IngestOptions { batch_size, threads };
     let report = ingest(&analyzer, &mut store, &files, &options, &mut |_| {}).unwrap();
     (store, report)
 }
@@ -48,10 +48,11 @@ fn a_trimmed_retitled_copy_is_a_sighting_and_another_report_an_article() {
         .unwrap();
     std::fs::write(dir.path().join("2-copy.txt"), copy()).unwrap();
     std::fs::write(dir.path().join("3-own.txt"), OWN_REPORT).unwrap();
-    // In one batch (the copy finds the wire story among the pending articles) and in batches of
-    // one (it finds it in the store).
-    for batch_size in [256, 1] {
-        let (store, report) = run(dir.path(), batch_size);
+    // In one batch (the copy finds the wire story among the pending articles), in batches of
+    // one (it finds it in the store) and in batches of one on three threads (it finds it in the
+    // batch being written while its own is analysed).
+    for (batch_size, threads) in [(256, 1), (1, 1), (1, 3)] {
+        let (store, report) = run(dir.path(), batch_size, threads);
         let counts = store.counts().unwrap();
         assert_eq!((counts.articles, counts.sightings), (2, 3), "batch size {batch_size}");
         assert_eq!(report.articles_new, 2);
@@ -69,7 +70,7 @@ fn a_trimmed_retitled_copy_is_a_sighting_and_another_report_an_article() {
     }
     // Re-ingesting changes nothing.
     let analyzer = Analyzer::builtin().unwrap();
-    let (mut store, _) = run(dir.path(), 256);
+    let (mut store, _) = run(dir.path(), 256, 1);
     let (files, _) = sitrep_ingest::discover(&[dir.path().to_path_buf()]);
     let again = ingest(&analyzer, &mut store, &files, &IngestOptions::default(), &mut |_| {}).unwrap();
     assert_eq!((again.articles_new, again.sightings_new), (0, 0));

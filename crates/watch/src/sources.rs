@@ -72,7 +72,7 @@ fn poll_feed(
     let report = match polled {
         Ok(None) => IngestReport::default(),
         Ok(Some(items)) => {
-            let options = IngestOptions { batch_size: batch_size.max(1) };
+            let options = IngestOptions { batch_size: batch_size.max(1), ..IngestOptions::default() };
             sitrep_pipeline::ingest_items(analyzer, store, items, &options, &mut |_| {}).map_err(WatchError::from)?
         }
         Err(e) => {
@@ -124,7 +124,7 @@ fn poll_path(
         report.skip(s.code, &s.origin.to_string(), &s.message);
     }
     if !fresh.is_empty() {
-        let options = IngestOptions { batch_size: batch_size.max(1) };
+        let options = IngestOptions { batch_size: batch_size.max(1), ..IngestOptions::default() };
         let ingested =
             sitrep_pipeline::ingest(analyzer, store, &fresh, &options, &mut |_| {}).map_err(WatchError::from)?;
         report.absorb(ingested);
