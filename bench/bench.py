@@ -25,7 +25,8 @@ results = []
 
 
 def run(cmd, stdout=subprocess.DEVNULL, env=None):
-    """Runs a command; returns (seconds, peak RSS in MB). Fails loudly."""
+    """Runs a command; returns (seconds, peak RSS in MB). Fails loudly. The CPU time it used
+    (user + system) is kept in run.cpu for the caller."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.PIPE, env=env)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -34,6 +35,7 @@ def run(cmd, stdout=subprocess.DEVNULL, env=None):
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode not in (0, 2):  # sitrep exits 2 when it skipped some input
         sys.exit(f"bench: {' '.join(cmd)} failed ({proc.returncode}):\n{err[-2000:]}")
+    run.cpu = usage.ru_utime + usage.ru_stime
     return seconds, usage.ru_maxrss / 1024.0
 
 
@@ -104,7 +106,7 @@ def stage_analyze(tmp, n):
         ratio("analyze", "sitrep", "spacy+dateparser", extra={"target": 50})
 
 
-def stage_ingest(tmp, n, kinds="wikievents,muc4,pages", label=None, threads=None):
+def stage_ingest(tmp, n, kinds="wikievents,muc4,pages", label=None, threads=0):
     path = os.path.join(tmp, f"ingest-{n}-{kinds.replace(',', '_')}.jsonl")
     if not os.path.exists(path):
         nbytes = corpus(path, n, kinds)
@@ -113,7 +115,7 @@ def stage_ingest(tmp, n, kinds="wikievents,muc4,pages", label=None, threads=None
     db = os.path.join(tmp, f"ingest-{n}.db")
     for f in glob.glob(db + "*"):
         os.remove(f)
-    cmd = sitrep("--db", db, "ingest", "--json", path)
+    cmd = sitrep("--db", db, "ingest", "--json", "--threads", str(threads), path)
     summary = os.path.join(tmp, "ingest-summary.json")
     with open(summary, "wb") as out:
         s = run(cmd, stdout=out)
@@ -127,8 +129,10 @@ def stage_ingest(tmp, n, kinds="wikievents,muc4,pages", label=None, threads=None
                       "events": report.get("events_new")})
     except ValueError:
         pass
-    if threads:
-        extra["threads"] = threads
+    extra["threads"] = threads or os.cpu_count()
+    # Articles per CPU-second: the rate per core, whatever the number of threads.
+    extra["cpu_seconds"] = round(run.cpu, 2)
+    extra["articles_per_cpu_s"] = round(n / run.cpu, 1) if run.cpu > 0 else None
     emit("sitrep", label or "ingest", n, nbytes, *s, **extra)
     return db, n
 
@@ -186,6 +190,8 @@ def main():
     ap.add_argument("--peer-articles", type=int, default=None, help="articles for the slow peer")
     ap.add_argument("--scaling", default=None, help="comma-separated ingest sizes (default: 10k,100k,1M; quick: none)")
     ap.add_argument("--keep", default=None, help="keep the work folder here")
+    ap.add_argument("--threads", default="1,2", help="comma-separated thread counts for the scaling run")
+    ap.add_argument("--scaling-only", action="store_true", help="run the scaling run alone")
     args = ap.parse_args()
     if not os.path.isdir(args.data):
         sys.exit(f"bench: {args.data} not found (the benchmark reads real text from ../shared/data)")
@@ -194,16 +200,16 @@ def main():
     tmp = args.keep or tempfile.mkdtemp(prefix="sitrep-bench-")
     os.makedirs(tmp, exist_ok=True)
     try:
-        stage_gazetteer(tmp)
-        stage_clean(tmp, 1 if args.quick else 5)
-        stage_analyze(tmp, 2000 if args.quick else 20000)
-        db, n = stage_ingest(tmp, 5000 if args.quick else 100000)
-        stage_export(db, n)
+        if not args.scaling_only:
+            stage_gazetteer(tmp)
+            stage_clean(tmp, 1 if args.quick else 5)
+            stage_analyze(tmp, 2000 if args.quick else 20000)
+            db, n = stage_ingest(tmp, 5000 if args.quick else 100000)
+            stage_export(db, n)
         sizes = args.scaling or ("" if args.quick else "10000,100000,1000000")
-        # Ingest runs its stages on one thread today; the 2-thread run of issue 7 waits for
-        # parallel analysis in the pipeline.
         for size in [int(s) for s in sizes.split(",") if s]:
-            stage_ingest(tmp, size, label="ingest_scaling", threads=1)
+            for threads in [int(t) for t in args.threads.split(",") if t]:
+                stage_ingest(tmp, size, label="ingest_scaling", threads=threads)
     finally:
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
