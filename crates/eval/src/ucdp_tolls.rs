@@ -82,29 +82,10 @@ pub fn run(data: &Path, analyzer: &Analyzer, options: &Options) -> Result<Report
 
     // Two workers: the machine this runs on in CI has two cores.
     let bar = options.bar(items.len(), "ucdp_tolls: headlines");
-    let figures: Vec<Option<(u32, Option<u32>)>> = {
-        let half = items.len().div_ceil(2).max(1);
-        let chunks: Vec<&[Item]> = items.chunks(half).collect();
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = chunks
-                .iter()
-                .map(|chunk| {
-                    let bar = bar.clone();
-                    let path = path.clone();
-                    scope.spawn(move || {
-                        chunk
-                            .iter()
-                            .map(|it| {
-                                bar.inc(1);
-                                our_figure(analyzer, &path, &it.headline)
-                            })
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
-        })
-    };
+    let figures: Vec<Option<(u32, Option<u32>)>> = sitrep_pipeline::par_map(2, items.iter().collect(), |it| {
+        bar.inc(1);
+        our_figure(analyzer, &path, &it.headline)
+    });
     bar.finish_and_clear();
 
     let mut stated = 0;

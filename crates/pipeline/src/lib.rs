@@ -295,7 +295,7 @@ impl<'a> Run<'a> {
 
 /// `f` over `items` on up to `threads` threads, results in the items' order. One thread (or
 /// one item) runs on the caller's thread.
-fn par_map<T: Send, U: Send>(threads: usize, items: Vec<T>, f: impl Fn(T) -> U + Sync) -> Vec<U> {
+pub fn par_map<T: Send, U: Send>(threads: usize, items: Vec<T>, f: impl Fn(T) -> U + Sync) -> Vec<U> {
     if threads <= 1 || items.len() <= 1 {
         return items.into_iter().map(f).collect();
     }
