@@ -84,6 +84,23 @@ fn a_version_1_database_is_upgraded_step_by_step() {
 }
 
 #[test]
+fn signatures_of_the_earlier_kind_are_dropped_by_version_6() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ledger.sqlite");
+    write_v1(&path);
+    let article = scenario().articles[0].0.id.clone();
+    {
+        let mut v5 = SqliteStore::open_at_version(&path, 5).unwrap();
+        let signature = crate::ArticleSignature { article: article.clone(), minhash: vec![1, 2], bands: vec![7] };
+        v5.write_batch(&Batch { signatures: vec![signature], ..Batch::default() }).unwrap();
+        assert_eq!(v5.near_duplicate_candidates(&[7]).unwrap(), [(article.clone(), vec![1, 2])]);
+    }
+    let store = SqliteStore::open(&path).unwrap();
+    assert_eq!(store.near_duplicate_candidates(&[7]).unwrap(), [], "a 128-function MinHash never matches a new one");
+    assert!(store.article(&article).unwrap().is_some(), "the article itself stays");
+}
+
+#[test]
 fn the_committed_version_1_fixture_is_upgraded_on_open() {
     let committed = Connection::open_with_flags(FIXTURE, OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
     let version: u32 = committed.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
