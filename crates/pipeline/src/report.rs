@@ -30,6 +30,9 @@ pub struct IngestReport {
     pub dropped: BTreeMap<String, usize>,
     /// Mentions folded into an event another mention had started.
     pub merged_mentions: usize,
+    /// Stored mentions read back to re-merge batches, counted each time one is read: what
+    /// merging costs, and what grows with the ledger.
+    pub merge_reads: usize,
     pub events_new: usize,
     pub events_updated: usize,
     pub events_removed: usize,
@@ -73,6 +76,7 @@ impl IngestReport {
         self.mentions += other.mentions;
         add(&mut self.dropped, other.dropped);
         self.merged_mentions += other.merged_mentions;
+        self.merge_reads += other.merge_reads;
         self.events_new += other.events_new;
         self.events_updated += other.events_updated;
         self.events_removed += other.events_removed;

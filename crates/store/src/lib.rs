@@ -18,7 +18,7 @@ mod tests;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use sitrep_model::{Alert, Article, ArticleId, Event, Mention, Severity, SourcedMention};
+use sitrep_model::{Alert, Article, ArticleId, Event, Mention, Severity, SourcedMention, SubEventType};
 use std::path::Path;
 
 pub use error::StoreError;
@@ -27,6 +27,20 @@ pub use error::StoreError;
 /// read merge windows as an index range on mentions' start dates from here.
 pub(crate) fn span_floor(start: NaiveDate) -> NaiveDate {
     start - chrono::Duration::days(sitrep_model::MAX_SPAN_DAYS - 1)
+}
+
+/// The stored mentions a re-merge reads by date (see [`Store::mentions_for_merge`]). Both ends
+/// of a range are inclusive; a mention is in a range when its own date range intersects it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Window {
+    /// Every mention dated within the range.
+    Dates(NaiveDate, NaiveDate),
+    /// The mentions placed in this country (ISO code, as `PlaceRef::country`) dated within the
+    /// range: a placed mention can only merge with mentions of its own country or without a place.
+    Country(String, NaiveDate, NaiveDate),
+    /// The mentions of this type dated to exactly this day: without a place, a mention can only
+    /// merge with another report's mention of the same type on the same day.
+    Day(NaiveDate, SubEventType),
 }
 pub use postgres::{BoundingBox, PgStore, PG_SCHEMA_VERSION};
 pub use sqlite::{SqliteStore, SCHEMA_VERSION};
@@ -331,13 +345,13 @@ pub struct StoredAlert {
 pub trait Store: Send {
     fn has_article(&self, id: &str) -> Result<bool, StoreError>;
 
-    /// Event mentions relevant to re-merging: those whose date range (`mention.time`) intersects
-    /// `window` (both ends inclusive; without a window, none are selected by date), plus every
-    /// mention assigned to one of `event_ids`. Each comes with the id of the event it is
-    /// currently assigned to. Ordered by start date (undated last), then id.
+    /// Event mentions relevant to re-merging: those in `window` (see [`Window`]; without one,
+    /// none are selected by date), plus every mention assigned to one of `event_ids`. Each comes
+    /// with the id of the event it is currently assigned to. Ordered by start date (undated
+    /// last), then id.
     fn mentions_for_merge(
         &self,
-        window: Option<(NaiveDate, NaiveDate)>,
+        window: Option<&Window>,
         event_ids: &[String],
     ) -> Result<Vec<(SourcedMention, Option<String>)>, StoreError>;
 

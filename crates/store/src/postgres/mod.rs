@@ -159,7 +159,7 @@ impl Store for PgStore {
 
     fn mentions_for_merge(
         &self,
-        window: Option<(NaiveDate, NaiveDate)>,
+        window: Option<&crate::Window>,
         event_ids: &[String],
     ) -> Result<Vec<(SourcedMention, Option<String>)>, StoreError> {
         read::mentions_for_merge(&mut self.lock(), window, event_ids)
@@ -282,7 +282,7 @@ impl Store for Planning<'_> {
 
     fn mentions_for_merge(
         &self,
-        window: Option<(NaiveDate, NaiveDate)>,
+        window: Option<&crate::Window>,
         event_ids: &[String],
     ) -> Result<Vec<(SourcedMention, Option<String>)>, StoreError> {
         read::mentions_for_merge(&mut self.session.borrow_mut(), window, event_ids)

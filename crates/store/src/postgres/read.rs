@@ -2,7 +2,7 @@
 
 use super::Session;
 use crate::sqlite::codec::{from_json, mentions_from_json, parse_severity};
-use crate::{ArticleSighting, Counts, EventFilter, LogEntry, StoreError, StoredArticle};
+use crate::{ArticleSighting, Counts, EventFilter, LogEntry, StoreError, StoredArticle, Window};
 use chrono::NaiveDate;
 use postgres::types::ToSql;
 use sitrep_model::{Article, Event, SourcedMention};
@@ -27,19 +27,50 @@ pub(crate) fn has_article(s: &mut Session, id: &str) -> Result<bool, StoreError>
 
 pub(crate) fn mentions_for_merge(
     s: &mut Session,
-    window: Option<(NaiveDate, NaiveDate)>,
+    window: Option<&Window>,
     event_ids: &[String],
 ) -> Result<Vec<(SourcedMention, Option<String>)>, StoreError> {
-    let stmt = s.statement(
-        "SELECT id, json::text, event_id FROM event_mentions
-         WHERE ($1::date IS NOT NULL AND date_start BETWEEN $4::date AND $2::date AND date_end >= $1::date)
-            OR event_id = ANY($3::text[])
-         ORDER BY date_start IS NULL, date_start, id COLLATE \"C\"",
-    )?;
-    let (start, end) = (window.map(|w| w.0), window.map(|w| w.1));
-    // The start date's index range, bounded below (see the SQLite backend).
-    let floor = window.map(|w| crate::span_floor(w.0));
-    let rows = s.client.query(&stmt, &[&start, &end, &event_ids, &floor])?;
+    // $1 start, $2 end, $3 event ids, $4 the start date's index floor (see the SQLite backend),
+    // $5 the country or type.
+    macro_rules! select {
+        ($selection:literal) => {
+            concat!(
+                "SELECT id, json::text, event_id FROM event_mentions WHERE (",
+                $selection,
+                ") OR event_id = ANY($3::text[]) ORDER BY date_start IS NULL, date_start, id COLLATE \"C\""
+            )
+        };
+    }
+    let (sql, start, end, key): (&'static str, Option<NaiveDate>, Option<NaiveDate>, Option<&str>) = match window {
+        None => (
+            select!("$1::date IS NOT NULL AND $2::date IS NOT NULL AND $4::date IS NOT NULL AND $5::text IS NOT NULL"),
+            None,
+            None,
+            None,
+        ),
+        Some(Window::Dates(start, end)) => (
+            select!("date_start BETWEEN $4::date AND $2::date AND date_end >= $1::date AND $5::text IS NULL"),
+            Some(*start),
+            Some(*end),
+            None,
+        ),
+        Some(Window::Country(country, start, end)) => (
+            select!("country = $5::text AND date_start BETWEEN $4::date AND $2::date AND date_end >= $1::date"),
+            Some(*start),
+            Some(*end),
+            Some(country.as_str()),
+        ),
+        Some(Window::Day(day, sub_event_type)) => (
+            select!("date_start = $1::date AND date_end = $2::date AND sub_event_type = $5::text AND $4::date IS NULL"),
+            Some(*day),
+            Some(*day),
+            Some(sub_event_type.as_str()),
+        ),
+    };
+    let stmt = s.statement(sql)?;
+    // Every statement takes all five parameters, so each must use them all for their types.
+    let floor = start.filter(|_| !matches!(window, Some(Window::Day(..)))).map(crate::span_floor);
+    let rows = s.client.query(&stmt, &[&start, &end, &event_ids, &floor, &key])?;
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         let id: &str = row.get(0);

@@ -13,7 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0003_live_views.sql"),
     include_str!("../../migrations/postgres/0004_alerts.sql"),
     include_str!("../../migrations/postgres/0005_near_duplicates.sql"),
-    include_str!("../../migrations/postgres/0006_one_permutation_signatures.sql"),
+    include_str!("../../migrations/postgres/0006_signatures_and_mention_country.sql"),
 ];
 
 /// The schema version this build writes and reads; equal to the SQLite ledger's version.

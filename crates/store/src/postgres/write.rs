@@ -149,28 +149,34 @@ fn insert_mention(s: &mut Session, sourced: &SourcedMention, event: Option<&str>
     let json = to_json(sourced, || format!("event mention {}", m.id))?;
     let time = m.time.as_ref().map(|t| t.value);
     let (start, end) = (time.map(|t| t.start), time.map(|t| t.end));
+    let country = m.place.as_ref().map(|p| p.value.country.as_str());
     match event {
         Some(event) => {
             let stmt = s.statement(
-                "INSERT INTO event_mentions (id, article_id, sub_event_type, date_start, date_end, json, event_id)
-                 VALUES ($1, $2, $3, $4, $5, $6::text::jsonb, $7)
+                "INSERT INTO event_mentions
+                     (id, article_id, sub_event_type, date_start, date_end, json, event_id, country)
+                 VALUES ($1, $2, $3, $4, $5, $6::text::jsonb, $7, $8)
                  ON CONFLICT (id) DO UPDATE SET
                      article_id = excluded.article_id,
                      sub_event_type = excluded.sub_event_type,
                      date_start = excluded.date_start,
                      date_end = excluded.date_end,
                      json = excluded.json,
-                     event_id = excluded.event_id",
+                     event_id = excluded.event_id,
+                     country = excluded.country",
             )?;
-            s.client.execute(&stmt, &[&m.id, &m.article, &m.sub_event_type.as_str(), &start, &end, &json, &event])?;
+            s.client.execute(
+                &stmt,
+                &[&m.id, &m.article, &m.sub_event_type.as_str(), &start, &end, &json, &event, &country],
+            )?;
         }
         None => {
             let stmt = s.statement(
-                "INSERT INTO event_mentions (id, article_id, sub_event_type, date_start, date_end, json)
-                 VALUES ($1, $2, $3, $4, $5, $6::text::jsonb)
+                "INSERT INTO event_mentions (id, article_id, sub_event_type, date_start, date_end, json, country)
+                 VALUES ($1, $2, $3, $4, $5, $6::text::jsonb, $7)
                  ON CONFLICT (id) DO NOTHING",
             )?;
-            s.client.execute(&stmt, &[&m.id, &m.article, &m.sub_event_type.as_str(), &start, &end, &json])?;
+            s.client.execute(&stmt, &[&m.id, &m.article, &m.sub_event_type.as_str(), &start, &end, &json, &country])?;
         }
     }
     Ok(())

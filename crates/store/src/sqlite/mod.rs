@@ -134,7 +134,7 @@ impl Store for SqliteStore {
 
     fn mentions_for_merge(
         &self,
-        window: Option<(NaiveDate, NaiveDate)>,
+        window: Option<&crate::Window>,
         event_ids: &[String],
     ) -> Result<Vec<(SourcedMention, Option<String>)>, StoreError> {
         read::mentions_for_merge(&self.conn, window, event_ids)

@@ -1,7 +1,7 @@
 //! Reading the ledger back: events by filter or id prefix, articles, merge candidates, counts.
 
 use super::codec::{date_text, from_json, mentions_from_json, parse_date, parse_severity, to_json};
-use crate::{span_floor, ArticleSighting, Counts, EventFilter, LogEntry, StoreError, StoredArticle};
+use crate::{span_floor, ArticleSighting, Counts, EventFilter, LogEntry, StoreError, StoredArticle, Window};
 use chrono::NaiveDate;
 use rusqlite::types::Value;
 use rusqlite::{named_params, params, Connection, OptionalExtension};
@@ -44,29 +44,54 @@ pub(crate) fn near_duplicate_candidates(
 
 pub(crate) fn mentions_for_merge(
     conn: &Connection,
-    window: Option<(NaiveDate, NaiveDate)>,
+    window: Option<&Window>,
     event_ids: &[String],
 ) -> Result<Vec<(SourcedMention, Option<String>)>, StoreError> {
     // The id list travels as one JSON array parameter, so the statement stays fixed and cached
-    // whatever the number of ids. The window is read as an index range on the start date: without
+    // whatever the number of ids. A window is read as an index range on the start date: without
     // a lower bound it would scan every mention starting before the window's end, which grows
     // with the ledger and made ingest quadratic.
     let ids = to_json(event_ids, || "event id list".to_string())?;
-    let mut stmt = conn.prepare_cached(
+    let by_events = "event_id IN (SELECT value FROM json_each(:ids))";
+    let (selection, start, end, key): (&str, _, _, Option<&str>) = match window {
+        None => ("0", None, None, None),
+        Some(Window::Dates(start, end)) => {
+            ("date_start BETWEEN :floor AND :end AND date_end >= :start", Some(*start), Some(*end), None)
+        }
+        Some(Window::Country(country, start, end)) => (
+            "country = :key AND date_start BETWEEN :floor AND :end AND date_end >= :start",
+            Some(*start),
+            Some(*end),
+            Some(country.as_str()),
+        ),
+        Some(Window::Day(day, sub_event_type)) => (
+            "date_start = :start AND date_end = :end AND sub_event_type = :key",
+            Some(*day),
+            Some(*day),
+            Some(sub_event_type.as_str()),
+        ),
+    };
+    let sql = format!(
         "SELECT id, json, event_id FROM event_mentions
-         WHERE (:start IS NOT NULL AND date_start BETWEEN :floor AND :end AND date_end >= :start)
-            OR event_id IN (SELECT value FROM json_each(:ids))
-         ORDER BY date_start IS NULL, date_start, id",
-    )?;
-    let rows = stmt.query_map(
-        named_params! {
-            ":start": date_text(window.map(|w| w.0)),
-            ":floor": date_text(window.map(|w| span_floor(w.0))),
-            ":end": date_text(window.map(|w| w.1)),
-            ":ids": ids,
-        },
-        |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?)),
-    )?;
+         WHERE ({selection}) OR {by_events}
+         ORDER BY date_start IS NULL, date_start, id"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut params: Vec<(&str, &dyn rusqlite::ToSql)> = vec![(":ids", &ids)];
+    let (start, floor, end) = (date_text(start), date_text(start.map(span_floor)), date_text(end));
+    if window.is_some() {
+        params.push((":start", &start));
+        params.push((":end", &end));
+    }
+    if matches!(window, Some(Window::Dates(..) | Window::Country(..))) {
+        params.push((":floor", &floor));
+    }
+    if let Some(key) = &key {
+        params.push((":key", key));
+    }
+    let rows = stmt.query_map(params.as_slice(), |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?))
+    })?;
     let mut out = Vec::new();
     for row in rows {
         let (id, json, event_id) = row?;

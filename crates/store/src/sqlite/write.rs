@@ -5,7 +5,7 @@ use super::codec::{date_text, mentions_to_json, severity_text, to_json};
 use crate::{Batch, BatchOutcome, StoreError};
 use rusqlite::{named_params, params, Connection, OptionalExtension, Transaction};
 use sitrep_model::{ActorRef, Event, PlaceRef, SourcedMention};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 pub(crate) fn write_batch(conn: &mut Connection, batch: &Batch) -> Result<BatchOutcome, StoreError> {
     // Dropping the transaction on any error below rolls every part of the batch back.
@@ -54,7 +54,7 @@ pub(crate) fn write_batch(conn: &mut Connection, batch: &Batch) -> Result<BatchO
     }
 
     for mention in &batch.mentions {
-        insert_mention(&tx, mention, false)?;
+        insert_mention(&tx, mention, None)?;
     }
 
     {
@@ -103,21 +103,25 @@ pub(crate) fn write_batch(conn: &mut Connection, batch: &Batch) -> Result<BatchO
 /// Stores an event mention. A mention from the batch's `mentions` is only added if new; one
 /// carried by an upserted event also refreshes the stored copy (the merge stage may know more
 /// outlets for its article by now). The event assignment is never touched here.
-fn insert_mention(tx: &Transaction<'_>, sourced: &SourcedMention, refresh: bool) -> Result<(), StoreError> {
+fn insert_mention(tx: &Transaction<'_>, sourced: &SourcedMention, refreshed: Option<&str>) -> Result<(), StoreError> {
     let m = &sourced.mention;
-    let json = to_json(sourced, || format!("event mention {}", m.id))?;
-    let sql = if refresh {
-        "INSERT INTO event_mentions (id, article_id, sub_event_type, date_start, date_end, json)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+    let json = match refreshed {
+        Some(json) => json.to_string(),
+        None => to_json(sourced, || format!("event mention {}", m.id))?,
+    };
+    let sql = if refreshed.is_some() {
+        "INSERT INTO event_mentions (id, article_id, sub_event_type, date_start, date_end, json, country)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
          ON CONFLICT (id) DO UPDATE SET
              article_id = excluded.article_id,
              sub_event_type = excluded.sub_event_type,
              date_start = excluded.date_start,
              date_end = excluded.date_end,
-             json = excluded.json"
+             json = excluded.json,
+             country = excluded.country"
     } else {
-        "INSERT OR IGNORE INTO event_mentions (id, article_id, sub_event_type, date_start, date_end, json)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+        "INSERT OR IGNORE INTO event_mentions (id, article_id, sub_event_type, date_start, date_end, json, country)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
     };
     let time = m.time.as_ref().map(|t| t.value);
     tx.prepare_cached(sql)?.execute(params![
@@ -127,6 +131,7 @@ fn insert_mention(tx: &Transaction<'_>, sourced: &SourcedMention, refresh: bool)
         date_text(time.map(|t| t.start)),
         date_text(time.map(|t| t.end)),
         json,
+        m.place.as_ref().map(|p| p.value.country.as_str()),
     ])?;
     Ok(())
 }
@@ -224,18 +229,41 @@ fn upsert_event(tx: &Transaction<'_>, event: &Event) -> Result<bool, StoreError>
         ":json": json,
     })?;
 
-    // Full replacement: drop what the previous version of this event derived, then rebuild it.
-    tx.prepare_cached("DELETE FROM event_sources WHERE event_id = ?1")?.execute([&event.id])?;
+    // What the previous version of this event derived is brought up to date by difference: a
+    // much-reported event gains a source or two per batch, and rewriting all its mentions and
+    // sources each time made writing it cost as much as its whole history.
+    let mut stored: HashMap<String, String> = HashMap::new();
+    {
+        let mut members = tx.prepare_cached("SELECT id, json FROM event_mentions WHERE event_id = ?1")?;
+        let rows = members.query_map([&event.id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        for row in rows {
+            let (id, json) = row?;
+            stored.insert(id, json);
+        }
+    }
     tx.prepare_cached("DELETE FROM attributions WHERE event_id = ?1")?.execute([&event.id])?;
-    tx.prepare_cached("UPDATE event_mentions SET event_id = NULL WHERE event_id = ?1")?.execute([&event.id])?;
 
     for sourced in &event.mentions {
-        insert_mention(tx, sourced, true)?;
+        let json = to_json(sourced, || format!("event mention {}", sourced.mention.id))?;
+        // Unchanged and already this event's: its row and its source row stand as they are.
+        if stored.remove(&sourced.mention.id).is_some_and(|old| old == json) {
+            continue;
+        }
+        // A mention moved here from another event leaves that event's source row behind.
+        let previous: Option<Option<String>> = tx
+            .prepare_cached("SELECT event_id FROM event_mentions WHERE id = ?1")?
+            .query_row([&sourced.mention.id], |r| r.get(0))
+            .optional()?;
+        if let Some(Some(previous)) = previous.filter(|p| p.as_deref() != Some(event.id.as_str())) {
+            tx.prepare_cached("DELETE FROM event_sources WHERE event_id = ?1 AND mention_id = ?2")?
+                .execute([&previous, &sourced.mention.id])?;
+        }
+        insert_mention(tx, sourced, Some(&json))?;
         tx.prepare_cached("UPDATE event_mentions SET event_id = ?1 WHERE id = ?2")?
             .execute([&event.id, &sourced.mention.id])?;
         let source = &sourced.source;
         tx.prepare_cached(
-            "INSERT OR IGNORE INTO event_sources
+            "INSERT OR REPLACE INTO event_sources
                  (event_id, mention_id, article_id, url, outlet, outlets, published,
                   sentence, sentence_start, sentence_end)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -252,6 +280,12 @@ fn upsert_event(tx: &Transaction<'_>, event: &Event) -> Result<bool, StoreError>
             sourced.mention.sentence.start,
             sourced.mention.sentence.end,
         ])?;
+    }
+    // Members no longer in the event: unassigned, their source rows gone.
+    for id in stored.keys() {
+        tx.prepare_cached("UPDATE event_mentions SET event_id = NULL WHERE id = ?1")?.execute([id])?;
+        tx.prepare_cached("DELETE FROM event_sources WHERE event_id = ?1 AND mention_id = ?2")?
+            .execute([&event.id, id])?;
     }
 
     for a in &event.attributions {

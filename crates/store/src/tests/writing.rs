@@ -119,6 +119,43 @@ fn upserting_an_existing_event_replaces_it(fresh: Fresh) {
     assert_eq!(assignment(&moved.mention.id).as_deref(), Some("ev-k1-rockets"));
 }
 
+/// Events are written by difference from what is stored: a mention moved from one event to
+/// another, whichever of the two is written first, is listed by the second only.
+fn moved_mention(fresh: Fresh, k1_first: bool) {
+    {
+        let (mut store, batch) = store_with_scenario(fresh);
+        let mut k1 = batch.events_upserted[0].clone();
+        let mut strikes = batch.events_upserted[1].clone();
+        let moved = strikes.mentions.remove(0);
+        k1.mentions.push(moved.clone());
+        let events_upserted =
+            if k1_first { vec![k1.clone(), strikes.clone()] } else { vec![strikes.clone(), k1.clone()] };
+        store.write_batch(&Batch { events_upserted, ..Batch::default() }).unwrap();
+        let sources = |event: &str| {
+            let mut ids = store.column(&format!("SELECT mention_id FROM event_sources WHERE event_id = '{event}'"));
+            ids.sort();
+            ids
+        };
+        let ids = |e: &Event| {
+            let mut ids: Vec<Option<String>> = e.mentions.iter().map(|m| Some(m.mention.id.clone())).collect();
+            ids.sort();
+            ids
+        };
+        assert_eq!(sources("ev-k1-rockets"), ids(&k1), "k1 first: {k1_first}");
+        assert_eq!(sources("ev-us-strikes"), ids(&strikes), "k1 first: {k1_first}");
+        assert_eq!(store.event("ev-k1-rockets").unwrap(), Some(k1));
+        assert_eq!(store.event("ev-us-strikes").unwrap(), Some(strikes));
+    }
+}
+
+fn a_mention_moved_to_an_event_written_first_is_its_source_only(fresh: Fresh) {
+    moved_mention(fresh, true);
+}
+
+fn a_mention_moved_to_an_event_written_last_is_its_source_only(fresh: Fresh) {
+    moved_mention(fresh, false);
+}
+
 fn removing_an_event_removes_its_sources_and_attributions(fresh: Fresh) {
     let (mut store, _) = store_with_scenario(fresh);
     let outcome = store
@@ -134,7 +171,8 @@ fn removing_an_event_removes_its_sources_and_attributions(fresh: Fresh) {
     assert_eq!(store.count_rows("attributions"), 1);
     // The mentions stay, unassigned, ready to be merged again.
     assert_eq!(store.counts().unwrap().mentions, 6);
-    let unassigned = store.mentions_for_merge(Some((d(2019, 12, 27), d(2019, 12, 27))), &[]).unwrap();
+    let unassigned =
+        store.mentions_for_merge(Some(&crate::Window::Dates(d(2019, 12, 27), d(2019, 12, 27))), &[]).unwrap();
     assert_eq!(unassigned.len(), 1);
     assert_eq!(unassigned[0].1, None);
 }
@@ -228,6 +266,8 @@ fn near_duplicate_candidates_are_found_by_band(mut store: Fresh) {
 }
 
 suite!(
+    a_mention_moved_to_an_event_written_first_is_its_source_only,
+    a_mention_moved_to_an_event_written_last_is_its_source_only,
     a_batch_reads_back_exactly_as_written,
     derived_tables_follow_the_events,
     writing_the_same_batch_twice_adds_nothing,

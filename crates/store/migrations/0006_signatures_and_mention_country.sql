@@ -1,4 +1,5 @@
--- sitrep ledger, schema version 6: near-duplicate signatures by one permutation hashing.
+-- sitrep ledger, schema version 6: near-duplicate signatures by one permutation hashing; the
+-- country of each event mention as a column.
 --
 -- Signatures are now made with one hash per shingle spread over 128 buckets instead of 128 hash
 -- functions. A signature of the earlier kind never agrees with one of the new kind, so the
@@ -8,3 +9,9 @@
 -- are analysed as new articles and merge into the same events through their mentions.
 DELETE FROM article_bands;
 DELETE FROM article_signatures;
+
+-- Mentions in different countries never merge, so re-merging reads a window's mentions of one
+-- country at a time instead of all of them (the country of `json`'s place; NULL without one).
+ALTER TABLE event_mentions ADD COLUMN country TEXT;
+UPDATE event_mentions SET country = json_extract(json, '$.mention.place.value.country');
+CREATE INDEX event_mentions_country ON event_mentions (country, date_start);
