@@ -67,8 +67,9 @@ def ratio(stage, sitrep_tool, peer_tool, key="articles_per_s", extra=None):
 
 
 def corpus(path, n, kinds):
-    out = subprocess.run([sys.executable, os.path.join(HERE, "corpus.py"), "--data", args.data, "--out", path,
-                          "--articles", str(n), "--kinds", kinds], check=True, capture_output=True, text=True)
+    cmd = [sys.executable, os.path.join(HERE, "corpus.py"), "--data", args.data, "--out", path,
+           "--articles", str(n), "--kinds", kinds] + (["--fixed-dates"] if args.fixed_dates else [])
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True)
     return json.loads(out.stdout)["bytes"]
 
 
@@ -107,7 +108,8 @@ def stage_analyze(tmp, n):
 
 
 def stage_ingest(tmp, n, kinds="wikievents,muc4,pages", label=None, threads=0):
-    path = os.path.join(tmp, f"ingest-{n}-{kinds.replace(',', '_')}.jsonl")
+    fixed = "-fixed-dates" if args.fixed_dates else ""
+    path = os.path.join(tmp, f"ingest-{n}-{kinds.replace(',', '_')}{fixed}.jsonl")
     if not os.path.exists(path):
         nbytes = corpus(path, n, kinds)
     else:
@@ -119,14 +121,14 @@ def stage_ingest(tmp, n, kinds="wikievents,muc4,pages", label=None, threads=0):
     summary = os.path.join(tmp, "ingest-summary.json")
     with open(summary, "wb") as out:
         s = run(cmd, stdout=out)
-    extra = {"corpus": kinds}
+    extra = {"corpus": kinds + fixed}
     # What the articles became: new texts analysed, copies recorded as sightings, events.
     try:
         text = open(summary, encoding="utf-8").read()
         report = json.loads(text[text.index("{"):text.rindex("}") + 1])
         extra.update({"articles_new": report.get("articles_new"), "duplicates": report.get("duplicates"),
                       "near_duplicates": sum((report.get("near_duplicates") or {}).values()),
-                      "events": report.get("events_new")})
+                      "events": report.get("events_new"), "merge_reads": report.get("merge_reads")})
     except ValueError:
         pass
     extra["threads"] = threads or os.cpu_count()
@@ -192,6 +194,8 @@ def main():
     ap.add_argument("--keep", default=None, help="keep the work folder here")
     ap.add_argument("--threads", default="1,2", help="comma-separated thread counts for the scaling run")
     ap.add_argument("--scaling-only", action="store_true", help="run the scaling run alone")
+    ap.add_argument("--fixed-dates", action="store_true",
+                    help="copies keep their text's dates (see README: the pile-up a real stream never has)")
     args = ap.parse_args()
     if not os.path.isdir(args.data):
         sys.exit(f"bench: {args.data} not found (the benchmark reads real text from ../shared/data)")

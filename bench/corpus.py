@@ -87,8 +87,56 @@ def variant(i, text, pool):
     return " ".join(parts)
 
 
-def write_articles(path, pool, n, start=date(2016, 1, 1), per_day=700):
-    """n articles cycling through pool; ~per_day articles share a publication date."""
+MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
+          "october", "november", "december"]
+MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|" \
+        r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+DATE = re.compile(
+    rf"\b(?:(?P<md_m>{MONTH})\s+(?P<md_d>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<md_y>(?:19|20)\d\d))?"
+    rf"|(?P<dm_d>\d{{1,2}})\s+(?P<dm_m>{MONTH})(?:\s+(?P<dm_y>(?:19|20)\d\d))?"
+    rf"|(?P<iso>(?:19|20)\d\d-\d\d-\d\d)|(?P<year>(?:19|20)\d\d))\b", re.I)
+
+
+def month_number(word):
+    word = word.lower().rstrip(".")
+    return next((k + 1 for k, m in enumerate(MONTHS) if m.startswith(word[:3])), None)
+
+
+def shift_dates(text, days, reference):
+    """The text with its dates moved by `days`, each written as it was: a copy published later
+    reports its events later, as a real firehose does. Without this, every copy of a text names
+    the same absolute dates, and the 2,000-odd copies of a text in a million-article corpus pile
+    onto the same few events and days, which no real news stream does. `reference` supplies the
+    year of dates written without one."""
+    years = round(days / 365.25)
+
+    def moved(m):
+        try:
+            if m.group("iso"):
+                return (date.fromisoformat(m.group("iso")) + timedelta(days=days)).isoformat()
+            if m.group("year"):
+                return str(int(m.group("year")) + years)
+            month_word = m.group("md_m") or m.group("dm_m")
+            month = month_number(month_word)
+            day = int(m.group("md_d") or m.group("dm_d"))
+            year_text = m.group("md_y") or m.group("dm_y")
+            new = date(int(year_text) if year_text else reference.year, month, day) + timedelta(days=days)
+        except (TypeError, ValueError):
+            return m.group(0)
+        name = MONTHS[new.month - 1]
+        if month_word.rstrip(".").lower() not in MONTHS:
+            name = name[:3] + ("." if month_word.endswith(".") else "")
+        name = name.capitalize() if month_word[0].isupper() else name
+        if m.group("md_m"):
+            return f"{name} {new.day}" + (f", {new.year}" if year_text else "")
+        return f"{new.day} {name}" + (f" {new.year}" if year_text else "")
+
+    return DATE.sub(moved, text)
+
+
+def write_articles(path, pool, n, start=date(2016, 1, 1), per_day=700, fixed_dates=False):
+    """n articles cycling through pool; ~per_day articles share a publication date. A copy's dates
+    move with its publication date unless `fixed_dates`."""
     total = 0
     with open(path, "w", encoding="utf-8") as f:
         for i in range(n):
@@ -96,6 +144,9 @@ def write_articles(path, pool, n, start=date(2016, 1, 1), per_day=700):
             copy = i // len(pool)
             published = start + timedelta(days=i // per_day)
             body = text if copy == 0 else variant(i, text, pool)
+            if copy and not fixed_dates:
+                first = start + timedelta(days=(i % len(pool)) // per_day)
+                body = shift_dates(body, (published - first).days, first)
             line = json.dumps(
                 {
                     "id": f"bench-{i}",
@@ -119,6 +170,8 @@ def main():
     ap.add_argument("--articles", type=int, required=True)
     ap.add_argument("--kinds", default="wikievents,muc4,pages,ucdp,case",
                     help="comma-separated kinds of text to use")
+    ap.add_argument("--fixed-dates", action="store_true",
+                    help="keep the dates of every copy as in its text (the pile-up a real stream never has)")
     args = ap.parse_args()
     if not os.path.isdir(args.data):
         sys.exit(f"corpus: {args.data} not found: the benchmark needs ../shared/data")
@@ -137,7 +190,7 @@ def main():
                 mixed.append(next(it))
             except StopIteration:
                 iters.remove(it)
-    nbytes = write_articles(args.out, mixed, args.articles)
+    nbytes = write_articles(args.out, mixed, args.articles, fixed_dates=args.fixed_dates)
     counts = {k: len(v) for k, v in by_kind.items()}
     print(json.dumps({"corpus": args.out, "articles": args.articles, "bytes": nbytes, "units": counts}))
 
