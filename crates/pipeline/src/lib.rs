@@ -63,7 +63,7 @@ struct Pending {
     ids_in_batch: HashSet<String>,
     /// Band key → indices into `batch.signatures`: near-duplicates within the batch, which the
     /// store does not hold yet.
-    bands_in_batch: std::collections::HashMap<u64, Vec<usize>>,
+    bands_in_batch: HashMap<u64, Vec<usize>>,
 }
 
 impl Pending {
@@ -600,12 +600,12 @@ fn component_of(
         let mut found = Vec::new();
         let (by_country, days) = windows_of(&frontier);
         for (country, ranges) in by_country {
+            let covered = covered.entry(country.clone()).or_default();
             for window in ranges {
                 // Only the part of a window within reach is read: a mention dated to a year would
                 // otherwise read a year of reports.
                 for r in &reach {
                     let clipped = (window.0.max(r.0), window.1.min(r.1));
-                    let covered = covered.entry(country.clone()).or_default();
                     if clipped.0 > clipped.1 || covered.iter().any(|c| c.0 <= clipped.0 && clipped.1 <= c.1) {
                         continue;
                     }
@@ -656,8 +656,8 @@ fn component_of(
 /// The frontier's mentions by day and by article: a mention can only be compatible with one
 /// sharing a day with it (or, undated, one of its own article), so only those are compared.
 struct FrontierIndex {
-    by_day: std::collections::HashMap<NaiveDate, Vec<usize>>,
-    by_article: std::collections::HashMap<String, Vec<usize>>,
+    by_day: HashMap<NaiveDate, Vec<usize>>,
+    by_article: HashMap<String, Vec<usize>>,
 }
 
 impl FrontierIndex {

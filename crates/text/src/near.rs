@@ -75,7 +75,7 @@ impl Signature {
         const { assert!(HASHES.is_power_of_two()) };
         let mut mins = [u64::MAX; HASHES];
         for window in words.windows(SHINGLE_WORDS) {
-            let h = mix(window.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, w| mix(h ^ *w)));
+            let h = mix(shingle(window));
             let bucket = (h >> (64 - HASHES.trailing_zeros())) as usize;
             mins[bucket] = mins[bucket].min(h);
         }
@@ -136,6 +136,11 @@ fn densify(mins: &mut [u64; HASHES]) {
             *min = filled[donor];
         }
     }
+}
+
+/// The hash of one shingle from its words' hashes.
+fn shingle(words: &[u64]) -> u64 {
+    words.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, w| mix(h ^ *w))
 }
 
 /// SplitMix64's finaliser: a cheap, well-mixing bijection of 64-bit values.
@@ -212,7 +217,7 @@ mod tests {
     /// The words' shingle hashes, as `Signature::of` makes them, for the exact Jaccard similarity.
     fn shingles(text: &str) -> std::collections::HashSet<u64> {
         let words: Vec<u64> = fold(text).split_whitespace().map(|w| fnv1a(w.as_bytes())).collect();
-        words.windows(SHINGLE_WORDS).map(|w| w.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, w| mix(h ^ *w))).collect()
+        words.windows(SHINGLE_WORDS).map(shingle).collect()
     }
 
     #[test]

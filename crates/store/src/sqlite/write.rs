@@ -105,9 +105,13 @@ pub(crate) fn write_batch(conn: &mut Connection, batch: &Batch) -> Result<BatchO
 /// outlets for its article by now). The event assignment is never touched here.
 fn insert_mention(tx: &Transaction<'_>, sourced: &SourcedMention, refreshed: Option<&str>) -> Result<(), StoreError> {
     let m = &sourced.mention;
+    let made;
     let json = match refreshed {
-        Some(json) => json.to_string(),
-        None => to_json(sourced, || format!("event mention {}", m.id))?,
+        Some(json) => json,
+        None => {
+            made = to_json(sourced, || format!("event mention {}", m.id))?;
+            made.as_str()
+        }
     };
     let sql = if refreshed.is_some() {
         "INSERT INTO event_mentions (id, article_id, sub_event_type, date_start, date_end, json, country)
