@@ -89,23 +89,34 @@ pub fn fold(s: &str) -> String {
 /// every char of the folded text in order.
 fn fold_with(original: &str, emit: impl FnMut(char, usize, usize)) {
     let mut state = State { emit, pending: None, emitted: false, prev_word: false };
-    for (i, c) in original.char_indices() {
-        let end = i + c.len_utf8();
-        if is_ignorable(c) {
+    let bytes = original.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        // ASCII, most of the text, byte by byte: never ignorable, never decomposed.
+        if b.is_ascii() {
+            if b.is_ascii_alphanumeric() {
+                state.word(b.to_ascii_lowercase() as char, i, i + 1);
+            } else if b == b'\'' || b == b'`' {
+                if state.prev_word && is_possessive_s(original.get(i + 1..).unwrap_or("")) {
+                    state.separator(i, i + 1);
+                }
+            } else {
+                state.separator(i, i + 1);
+            }
+            i += 1;
             continue;
         }
+        // `i` is a char boundary: every step is a whole char.
+        let Some(c) = original.get(i..).and_then(|rest| rest.chars().next()) else { break };
+        let end = i + c.len_utf8();
         if is_apostrophe(c) {
             if state.prev_word && is_possessive_s(original.get(end..).unwrap_or("")) {
                 state.separator(i, end);
             }
-            continue;
-        }
-        if c.is_ascii() {
-            // Fast path: ASCII never decomposes.
-            state.push(c, i, end);
-        } else {
+        } else if !is_ignorable(c) {
             decompose_compatible(c, |d| state.push(d, i, end));
         }
+        i = end;
     }
 }
 
@@ -130,22 +141,37 @@ impl<F: FnMut(char, usize, usize)> State<F> {
             self.separator(start, end);
             return;
         }
+        if d.is_ascii() {
+            self.word(d.to_ascii_lowercase(), start, end);
+            return;
+        }
+        self.flush_separator();
+        for l in d.to_lowercase() {
+            if !is_combining_mark(l) {
+                (self.emit)(l, start, end);
+            }
+        }
+        self.emitted = true;
+        self.prev_word = true;
+    }
+
+    /// Emits `c`, a lowercase ASCII letter or digit, for the original char at `[start, end)`.
+    #[inline]
+    fn word(&mut self, c: char, start: usize, end: usize) {
+        self.flush_separator();
+        (self.emit)(c, start, end);
+        self.emitted = true;
+        self.prev_word = true;
+    }
+
+    /// One space for the separators seen since the last word char, unless nothing came before.
+    #[inline]
+    fn flush_separator(&mut self) {
         if let Some((s, e)) = self.pending.take() {
             if self.emitted {
                 (self.emit)(' ', s, e);
             }
         }
-        if d.is_ascii() {
-            (self.emit)(d.to_ascii_lowercase(), start, end);
-        } else {
-            for l in d.to_lowercase() {
-                if !is_combining_mark(l) {
-                    (self.emit)(l, start, end);
-                }
-            }
-        }
-        self.emitted = true;
-        self.prev_word = true;
     }
 
     fn separator(&mut self, start: usize, end: usize) {
@@ -214,6 +240,44 @@ pub(crate) fn ceil_boundary(s: &str, mut i: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The folding rules char by char, without the ASCII fast path of [`fold_with`].
+    fn fold_char_by_char(original: &str) -> Vec<(char, usize, usize)> {
+        let mut out = Vec::new();
+        let mut state = State { emit: |c, s, e| out.push((c, s, e)), pending: None, emitted: false, prev_word: false };
+        for (i, c) in original.char_indices() {
+            let end = i + c.len_utf8();
+            if is_ignorable(c) {
+                continue;
+            }
+            if is_apostrophe(c) {
+                if state.prev_word && is_possessive_s(original.get(end..).unwrap_or("")) {
+                    state.separator(i, end);
+                }
+                continue;
+            }
+            decompose_compatible(c, |d| state.push(d, i, end));
+        }
+        out
+    }
+
+    #[test]
+    fn fast_path_folds_as_the_rules_do_char_by_char() {
+        let texts = [
+            "Kata'ib Hizbollah's fighters' `base`, the U.S.-led coalition's 2,000 troops.",
+            "Qāsim Sulaymānī ‘s — al-Muhandis’s convoy; «Ḥizb Allāh» ’ s ﬁnal",
+            "العربية: كتائب حزب الله's ء hamza, tatweel ـــ and soft\u{00AD}hyphen\u{200D}",
+            "  leading and trailing  ",
+            "'s 's' ' s x's y`s z´s",
+            "ÉCOLE Straße İstanbul ǅemal Ⅻ ²³ ①",
+            "",
+        ];
+        for text in texts {
+            let mut fast = Vec::new();
+            fold_with(text, |c, s, e| fast.push((c, s, e)));
+            assert_eq!(fast, fold_char_by_char(text), "{text:?}");
+        }
+    }
 
     /// (input, folded)
     const FOLDS: &[(&str, &str)] = &[
