@@ -206,7 +206,7 @@ def main():
     try:
         if not args.scaling_only:
             stage_gazetteer(tmp)
-            stage_clean(tmp, 1 if args.quick else 5)
+            stage_clean(tmp, 3 if args.quick else 5)
             stage_analyze(tmp, 2000 if args.quick else 20000)
             db, n = stage_ingest(tmp, 5000 if args.quick else 100000)
             stage_export(db, n)

@@ -236,7 +236,9 @@ pub(crate) fn read_bytes(file: &InputFile) -> Result<Vec<u8>, IngestError> {
     if file.size > MAX_ITEM_BYTES {
         return Err(IngestError::TooLarge { size: file.size });
     }
-    let mut bytes = Vec::new();
+    // Room for the whole file and one byte more, so that reading it never grows (and copies) the
+    // buffer; `size` is at most the limit.
+    let mut bytes = Vec::with_capacity(usize::try_from(file.size).unwrap_or(0).saturating_add(1));
     // The file may have grown since it was discovered: never read more than the limit. A gzip
     // file is capped on its decompressed bytes, so a small bomb cannot fill memory.
     let raw = File::open(&file.path)?;

@@ -197,7 +197,7 @@ fn densest(page: NodeRef<'_, Node>) -> Option<NodeRef<'_, Node>> {
                 .tree()
                 .get(id)
                 .and_then(|n| n.value().as_element())
-                .is_some_and(|e| [e.attr("class"), e.attr("id")].into_iter().flatten().any(names_story));
+                .is_some_and(|e| [attr(e, "class"), attr(e, "id")].into_iter().flatten().any(names_story));
             (id, if named { score + score / 2 } else { score })
         })
         .max_by_key(|(id, score)| (*score, *id))?;
@@ -208,7 +208,7 @@ fn densest(page: NodeRef<'_, Node>) -> Option<NodeRef<'_, Node>> {
 /// links): their text is not counted when looking for the densest block.
 fn off_topic(element: &scraper::node::Element) -> bool {
     const MARKERS: &[&str] = &["comment", "sidebar", "related", "share", "social", "promo", "newsletter", "advert"];
-    [element.attr("class"), element.attr("id")].into_iter().flatten().any(|value| {
+    [attr(element, "class"), attr(element, "id")].into_iter().flatten().any(|value| {
         let value = value.to_ascii_lowercase();
         MARKERS.iter().any(|m| value.contains(m))
     })
@@ -239,12 +239,18 @@ impl<'a> Roots<'a> {
                 "body" if roots.body.is_none() => roots.body = Some(node),
                 _ => {}
             }
-            if roots.article_body.is_none() && has_token(element.attr("itemprop"), "articleBody") {
+            if roots.article_body.is_none() && has_token(attr(element, "itemprop"), "articleBody") {
                 roots.article_body = Some(node);
             }
         }
         roots
     }
+}
+
+/// The value of an element's attribute. Compares names as text: `Element::attr` interns the name
+/// it is given on every call, which was a twentieth of extraction time.
+fn attr<'e>(element: &'e scraper::node::Element, name: &str) -> Option<&'e str> {
+    element.attrs().find_map(|(key, value)| (key == name).then_some(value))
 }
 
 /// Elements whose contents are never article text.
@@ -270,9 +276,9 @@ fn dropped(element: &scraper::node::Element, mode: Mode) -> bool {
             | "head"
     );
     let chrome = matches!(name, "header" | "footer" | "form");
-    let hidden = element.attr("hidden").is_some()
-        || element.attr("aria-hidden").is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
-        || element.attr("style").is_some_and(|s| {
+    let hidden = attr(element, "hidden").is_some()
+        || attr(element, "aria-hidden").is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
+        || attr(element, "style").is_some_and(|s| {
             let s: String = s.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
             s.contains("display:none") || s.contains("visibility:hidden")
         });
@@ -401,7 +407,7 @@ fn not_story(element: &scraper::node::Element) -> bool {
         "h1" | "figure" | "figcaption" => true,
         // Layout classes on the page's own wrappers name their sidebars ("one-sidebar").
         "body" | "html" | "main" | "article" => false,
-        _ => [element.attr("class"), element.attr("id")].into_iter().flatten().any(names_not_story),
+        _ => [attr(element, "class"), attr(element, "id")].into_iter().flatten().any(names_not_story),
     }
 }
 
@@ -568,10 +574,10 @@ fn metadata(root: NodeRef<'_, Node>, out: &mut HtmlDocument) {
         };
         match element.name() {
             "meta" => {
-                let Some(content) = element.attr("content") else {
+                let Some(content) = attr(element, "content") else {
                     continue;
                 };
-                for key in ["property", "name", "itemprop", "http-equiv"].iter().filter_map(|k| element.attr(k)) {
+                for key in ["property", "name", "itemprop", "http-equiv"].iter().filter_map(|k| attr(element, k)) {
                     let key = key.trim().to_ascii_lowercase();
                     match key.as_str() {
                         "og:title" if og_title.is_none() => og_title = tidy(content),
@@ -588,13 +594,13 @@ fn metadata(root: NodeRef<'_, Node>, out: &mut HtmlDocument) {
                     }
                 }
             }
-            "html" if out.lang.is_none() => out.lang = element.attr("lang").and_then(tidy),
+            "html" if out.lang.is_none() => out.lang = attr(element, "lang").and_then(tidy),
             "title" if title.is_none() => title = tidy(&text_of(node)),
             "h1" if h1.is_none() => h1 = tidy(&text_of(node)),
-            "link" if canonical.is_none() && has_token(element.attr("rel"), "canonical") => {
-                canonical = element.attr("href").and_then(absolute_url);
+            "link" if canonical.is_none() && has_token(attr(element, "rel"), "canonical") => {
+                canonical = attr(element, "href").and_then(absolute_url);
             }
-            "script" if element.attr("type").is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json")) => {
+            "script" if attr(element, "type").is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json")) => {
                 if let Ok(json) = serde_json::from_str::<serde_json::Value>(&text_of(node)) {
                     let mut found = Vec::new();
                     json_ld_dates(&json, &mut found, 0);
@@ -605,16 +611,15 @@ fn metadata(root: NodeRef<'_, Node>, out: &mut HtmlDocument) {
                 }
             }
             "time" => {
-                if let Some(value) = element.attr("datetime").and_then(tidy) {
+                if let Some(value) = attr(element, "datetime").and_then(tidy) {
                     dates.push((DateSource::TimeElement, value));
                 }
             }
             _ => {
                 // Microdata on a visible element: <span itemprop="datePublished" datetime="...">.
-                if has_token(element.attr("itemprop"), "datePublished") {
-                    let value = element
-                        .attr("datetime")
-                        .or(element.attr("content"))
+                if has_token(attr(element, "itemprop"), "datePublished") {
+                    let value = attr(element, "datetime")
+                        .or(attr(element, "content"))
                         .and_then(tidy)
                         .or_else(|| tidy(&text_of(node)));
                     if let Some(value) = value {
