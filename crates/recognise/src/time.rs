@@ -15,7 +15,64 @@ const WEEKDAYS: &str = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday
 struct Pattern {
     id: &'static str,
     re: Regex,
+    /// How to find the matches without running `re` over the whole text, when there is a way.
+    near: Option<Near>,
 }
+
+/// Where to look for a pattern's matches: around the occurrences of a piece every match contains.
+///
+/// Most patterns open with an optional or case-insensitive word, which leaves the regex crate no
+/// literal to skip ahead with, so it runs its DFA over every byte. But each one needs a rarer piece
+/// further on (a month or weekday name, a year, "ago"), found by a regex of its own that does have a
+/// literal prefilter. A match around such an occurrence cannot start before `back` walked back from it
+/// or end after `ahead` walked forward from it, so the pattern only has to run over that window.
+#[derive(Clone, Copy)]
+struct Near {
+    anchor: Anchor,
+    /// Bounds the part of a match before its anchor, read from the anchor backwards.
+    back: &'static [Step],
+    /// Bounds the anchor and the rest of the match, read from the anchor's start forwards.
+    ahead: &'static [Step],
+}
+
+/// One step of a walk bounding a match: at most this many characters of any kind, or a run of
+/// whitespace of any length (every character `\s` matches).
+#[derive(Clone, Copy)]
+enum Step {
+    Chars(usize),
+    Space,
+}
+
+/// The pieces that anchor the searches; patterns sharing one share its occurrences.
+#[derive(Clone, Copy)]
+enum Anchor {
+    Month,
+    Weekday,
+    Year,
+    TodayWord,
+    Ago,
+    Unit,
+    YearWord,
+}
+
+const ANCHOR_KINDS: usize = 7;
+
+/// The anchor regexes, in the order of [`Anchor`]. Each is, or is contained in, a piece of the
+/// patterns that use it, with the same flags, so it occurs wherever that piece matches.
+static ANCHORS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+    [
+        format!("(?:{MONTHS})"),
+        format!("(?:{WEEKDAYS})"),
+        r"(?:19|20)\d{2}".to_string(),
+        "(?i:today|tonight|morning|afternoon|evening)".to_string(),
+        "(?i:ago|earlier)".to_string(),
+        "(?i:week|weekend|month|year)".to_string(),
+        "(?i:year)".to_string(),
+    ]
+    .iter()
+    .map(|re| Regex::new(re).expect("time anchor compiles"))
+    .collect()
+});
 
 fn month_number(s: &str) -> Option<u32> {
     let s = s.to_ascii_lowercase();
@@ -56,73 +113,225 @@ pub(crate) fn small_number(s: &str) -> Option<i64> {
 }
 
 static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
-    let p = |id: &'static str, re: String| Pattern {
+    use Step::{Chars, Space};
+    let p = |id: &'static str, re: String, near: Option<Near>| Pattern {
         id,
         re: sitrep_text::regex::compile(&re).expect("time pattern compiles"),
+        near,
     };
+    // The walks count characters, not bytes: a case-insensitive letter may match a longer one ("ſ").
+    // Month and weekday names have at most 9 characters, the qualifiers as many as their longest.
+    let near = |anchor: Anchor, back: &'static [Step], ahead: &'static [Step]| Some(Near { anchor, back, ahead });
     vec![
-        p("iso_date", r"\b(?P<y>(?:19|20)\d{2})-(?P<m>\d{2})-(?P<d>\d{2})\b".to_string()),
+        p("iso_date", r"\b(?P<y>(?:19|20)\d{2})-(?P<m>\d{2})-(?P<d>\d{2})\b".to_string(), None),
         p(
             "day_month_year",
             format!(
                 r"\b(?:(?:{WEEKDAYS}),?\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{MONTHS})\.?(?:,?\s+(?P<y>(?:19|20)\d{{2}}))?\b"
             ),
+            // back: "of", the day and its suffix, the weekday and its comma; ahead: the month, ".", ",", the year.
+            near(Anchor::Month, &[Space, Chars(2), Space, Chars(4), Space, Chars(10)], &[Chars(11), Space, Chars(4)]),
         ),
         p(
             "month_day_year",
             format!(
                 r"\b(?:(?:{WEEKDAYS}),?\s+)?(?P<mon>{MONTHS})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y>(?:19|20)\d{{2}})\b)?"
             ),
+            // back: the weekday and its comma; ahead: the month and ".", the day and its suffix, ",", the year.
+            near(Anchor::Month, &[Space, Chars(10)], &[Chars(10), Space, Chars(5), Space, Chars(4)]),
         ),
         p(
             "month_year",
             format!(r"\b(?P<q>(?i:early|late|mid|mid-|end of|the end of))?\s*(?P<mon>{MONTHS})\.?,?\s+(?P<y>(?:19|20)\d{{2}})\b"),
+            // back: "the end of"; ahead: the month, ".", ",", the year.
+            near(Anchor::Month, &[Space, Chars(10)], &[Chars(11), Space, Chars(4)]),
         ),
         p(
             "in_month",
             format!(r"\b(?P<q>(?i:in|since|during|early|late|mid-|mid|until|by|last|this))\s+(?P<mon>{MONTHS})\b"),
+            None,
         ),
-        p("year", r"\b(?P<q>(?i:in|since|during|until|by|of|the|early|late|mid-|mid|from|before|after))\s+(?P<y>(?:19|20)\d{2})\b".to_string()),
+        p(
+            "year",
+            r"\b(?P<q>(?i:in|since|during|until|by|of|the|early|late|mid-|mid|from|before|after))\s+(?P<y>(?:19|20)\d{2})\b".to_string(),
+            // back: "during"; ahead: the year.
+            near(Anchor::Year, &[Space, Chars(6)], &[Chars(4)]),
+        ),
         p(
             "weekday",
             format!(
                 r"\b(?P<q>(?i:last|this|on|late on|early on|late|early|since|until|by))?\s*(?P<wd>{WEEKDAYS})(?:'s)?(?:\s+(?i:night|morning|evening|afternoon))?\b"
             ),
+            // back: "early on"; ahead: the weekday and "'s", "afternoon".
+            near(Anchor::Weekday, &[Space, Chars(8)], &[Chars(11), Space, Chars(9)]),
         ),
-        p("today", r"\b(?i:today|tonight|this morning|this afternoon|this evening|earlier today)\b".to_string()),
-        p("yesterday", r"\b(?i:yesterday|last night|overnight)\b".to_string()),
-        p("days_ago", r"\b(?P<n>\d{1,2}|(?i:a|one|two|three|four|five|six|seven|eight|nine|ten))\s+(?P<u>(?i:days?|weeks?|months?|years?))\s+(?i:ago|earlier)\b".to_string()),
-        p("last_week", r"\b(?P<q>(?i:last|this|earlier this|later this|past|previous|at the|over the))\s+(?P<u>(?i:week|weekend|month|year))\b".to_string()),
-        p("late_last_year", r"\b(?P<q>(?i:late|early|earlier|the end of))\s+(?P<w>(?i:last|this))\s+(?i:year)\b".to_string()),
+        p(
+            "today",
+            r"\b(?i:today|tonight|this morning|this afternoon|this evening|earlier today)\b".to_string(),
+            // back: "earlier " before "today"; ahead: "afternoon".
+            near(Anchor::TodayWord, &[Chars(8)], &[Chars(9)]),
+        ),
+        p("yesterday", r"\b(?i:yesterday|last night|overnight)\b".to_string(), None),
+        p(
+            "days_ago",
+            r"\b(?P<n>\d{1,2}|(?i:a|one|two|three|four|five|six|seven|eight|nine|ten))\s+(?P<u>(?i:days?|weeks?|months?|years?))\s+(?i:ago|earlier)\b".to_string(),
+            // back: "months", "three"; ahead: "earlier".
+            near(Anchor::Ago, &[Space, Chars(6), Space, Chars(5)], &[Chars(7)]),
+        ),
+        p(
+            "last_week",
+            r"\b(?P<q>(?i:last|this|earlier this|later this|past|previous|at the|over the))\s+(?P<u>(?i:week|weekend|month|year))\b".to_string(),
+            // back: "earlier this"; ahead: "weekend".
+            near(Anchor::Unit, &[Space, Chars(12)], &[Chars(7)]),
+        ),
+        p(
+            "late_last_year",
+            r"\b(?P<q>(?i:late|early|earlier|the end of))\s+(?P<w>(?i:last|this))\s+(?i:year)\b".to_string(),
+            // back: "last", "the end of"; ahead: "year".
+            near(Anchor::YearWord, &[Space, Chars(4), Space, Chars(10)], &[Chars(4)]),
+        ),
     ]
 });
 
 /// Finds and resolves the time expressions in `text`. `published` anchors relative expressions.
 pub fn find_times(text: &str, published: Option<NaiveDate>) -> Vec<Mention> {
     let mut found: Vec<Mention> = Vec::new();
+    let mut anchors: [Option<Vec<usize>>; ANCHOR_KINDS] = Default::default();
+    let mut matches = Vec::new();
     for pat in PATTERNS.iter() {
-        for caps in pat.re.captures_iter(text) {
-            let Some(whole) = caps.get(0) else { continue };
-            // Trim leading spaces a pattern with an optional qualifier may have eaten.
-            let lead = whole.as_str().len() - whole.as_str().trim_start().len();
-            let span = Span::new(whole.start() + lead, whole.end());
-            if span.is_empty() {
-                continue;
+        matches.clear();
+        match pat.near {
+            Some(near) => {
+                let at = anchors[near.anchor as usize]
+                    .get_or_insert_with(|| anchor_starts(&ANCHORS[near.anchor as usize], text));
+                matches_near(&pat.re, near, text, at, &mut matches);
             }
-            let qualifier = caps.name("q").map(|q| q.as_str().trim().to_ascii_lowercase()).unwrap_or_default();
-            let kind = resolve(pat.id, &caps, &qualifier, published)
-                .map(MentionKind::Time)
-                .unwrap_or_else(|| MentionKind::UnresolvedTime { expression: span.slice(text).to_string() });
-            if let MentionKind::UnresolvedTime { .. } = kind {
-                // Absolute dates that fail to resolve are impossible dates ("31 February"); skip them.
-                if matches!(pat.id, "iso_date") || published.is_some() || caps.name("y").is_some() {
-                    continue;
-                }
+            None => matches.extend(pat.re.captures_iter(text)),
+        }
+        for caps in &matches {
+            if let Some(m) = mention(pat.id, caps, text, published) {
+                found.push(m);
             }
-            found.push(Mention { span, kind, qualifier });
         }
     }
     keep_longest(found)
+}
+
+/// The mention a match of pattern `id` makes, if it makes one.
+fn mention(id: &str, caps: &regex::Captures<'_>, text: &str, published: Option<NaiveDate>) -> Option<Mention> {
+    let whole = caps.get(0)?;
+    // Trim leading spaces a pattern with an optional qualifier may have eaten.
+    let lead = whole.as_str().len() - whole.as_str().trim_start().len();
+    let span = Span::new(whole.start() + lead, whole.end());
+    if span.is_empty() {
+        return None;
+    }
+    let qualifier = caps.name("q").map(|q| q.as_str().trim().to_ascii_lowercase()).unwrap_or_default();
+    let kind = resolve(id, caps, &qualifier, published)
+        .map(MentionKind::Time)
+        .unwrap_or_else(|| MentionKind::UnresolvedTime { expression: span.slice(text).to_string() });
+    if let MentionKind::UnresolvedTime { .. } = kind {
+        // Absolute dates that fail to resolve are impossible dates ("31 February"); skip them.
+        if matches!(id, "iso_date") || published.is_some() || caps.name("y").is_some() {
+            return None;
+        }
+    }
+    Some(Mention { span, kind, qualifier })
+}
+
+/// Every offset where `anchor` matches, overlapping ones included, in order.
+fn anchor_starts(anchor: &Regex, text: &str) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(m) = anchor.find_at(text, from) {
+        out.push(m.start());
+        from = next_char(text, m.start());
+    }
+    out
+}
+
+/// The offset after the character at `at` (the end of `text` at its end).
+fn next_char(text: &str, at: usize) -> usize {
+    at + text.get(at..).and_then(|t| t.chars().next()).map_or(1, char::len_utf8)
+}
+
+/// Walks from `at` toward the start of `text` as far as `steps` allow.
+fn walk_back(text: &str, mut at: usize, steps: &[Step]) -> usize {
+    let back = |at: usize| text.get(..at).and_then(|t| t.chars().next_back());
+    for step in steps {
+        match *step {
+            Step::Chars(n) => {
+                for _ in 0..n {
+                    let Some(c) = back(at) else { break };
+                    at -= c.len_utf8();
+                }
+            }
+            Step::Space => {
+                while let Some(c) = back(at).filter(|c| c.is_whitespace()) {
+                    at -= c.len_utf8();
+                }
+            }
+        }
+    }
+    at
+}
+
+/// Walks from `at` toward the end of `text` as far as `steps` allow.
+fn walk_ahead(text: &str, mut at: usize, steps: &[Step]) -> usize {
+    let ahead = |at: usize| text.get(at..).and_then(|t| t.chars().next());
+    for step in steps {
+        match *step {
+            Step::Chars(n) => {
+                for _ in 0..n {
+                    let Some(c) = ahead(at) else { break };
+                    at += c.len_utf8();
+                }
+            }
+            Step::Space => {
+                while let Some(c) = ahead(at).filter(|c| c.is_whitespace()) {
+                    at += c.len_utf8();
+                }
+            }
+        }
+    }
+    at
+}
+
+/// The matches of `re` in `text`, exactly those of `re.captures_iter(text)`, found by running `re` only
+/// around the offsets `anchors` where `near.anchor` matches.
+///
+/// Every match holds an anchor at some offset `a`, starts no earlier than `walk_back(a)` and ends no
+/// later than `walk_ahead(a)`; `walk_back` never decreases as `a` grows. So, searching on from `pos` with
+/// `a` the first anchor at or after `pos`: no match starts between `pos` and `walk_back(a)`, and every
+/// match (and every way `re` could match) that starts between there and `a` ends inside the window of
+/// the anchors whose walk back reaches `a`, plus one character for the `\b` that looks past its end.
+/// Cut there, the text gives the same matches starting up to `a` as the whole text. If the first of them
+/// starts after `a`, there is none up to `a` and the search goes on from the next character.
+fn matches_near<'t>(re: &Regex, near: Near, text: &'t str, anchors: &[usize], out: &mut Vec<regex::Captures<'t>>) {
+    let bounds: Vec<(usize, usize, usize)> = anchors
+        .iter()
+        .map(|&a| {
+            let end = walk_ahead(text, a, near.ahead);
+            (a, walk_back(text, a, near.back), next_char(text, end).min(text.len()))
+        })
+        .collect();
+    let mut pos = 0;
+    for (i, &(a, lo, _)) in bounds.iter().enumerate() {
+        if a < pos {
+            continue;
+        }
+        let end = bounds[i..].iter().take_while(|b| b.1 <= a).map(|b| b.2).max().unwrap_or(text.len());
+        // Every bound is a character boundary; were one not, the whole text is a window too.
+        let window = text.get(..end).unwrap_or(text);
+        match re.captures_at(window, pos.max(lo)) {
+            Some(caps) if caps.get(0).is_some_and(|m| m.start() <= a) => {
+                // The match holds an anchor at or after `a`, so it ends past `a`; the `max` only guards progress.
+                pos = caps.get(0).map_or(a, |m| m.end()).max(next_char(text, a));
+                out.push(caps);
+            }
+            _ => pos = next_char(text, a),
+        }
+    }
 }
 
 /// Of overlapping mentions keep the longest (earlier patterns win ties: they are more specific).
@@ -442,6 +651,186 @@ mod tests {
         check("attacks last month", Some("2023-11-15"), "last month => 2023-10-01..2023-10-31 month");
         check("the truce agreed late last year", Some("2020-11-18"), "late last year => 2019-09-01..2019-12-31 month");
         check("more than 160 attacks last year", Some("2024-01-29"), "last year => 2023-01-01..2023-12-31 year");
+    }
+
+    /// `find_times` as it was before the anchored searches: every pattern over the whole text.
+    fn find_times_by_full_scan(text: &str, published: Option<NaiveDate>) -> Vec<Mention> {
+        let mut found = Vec::new();
+        for pat in PATTERNS.iter() {
+            found.extend(pat.re.captures_iter(text).filter_map(|caps| mention(pat.id, &caps, text, published)));
+        }
+        keep_longest(found)
+    }
+
+    /// Checks that every pattern's anchored search finds exactly the matches, with the same groups, of a
+    /// scan of the whole text, and that the mentions come out the same.
+    fn assert_same_as_full_scan(text: &str) {
+        let groups = |caps: &regex::Captures<'_>| -> Vec<Option<(usize, usize)>> {
+            caps.iter().map(|g| g.map(|g| (g.start(), g.end()))).collect()
+        };
+        for pat in PATTERNS.iter() {
+            let Some(near) = pat.near else { continue };
+            let anchors = anchor_starts(&ANCHORS[near.anchor as usize], text);
+            let mut near_matches = Vec::new();
+            matches_near(&pat.re, near, text, &anchors, &mut near_matches);
+            let near_matches: Vec<_> = near_matches.iter().map(groups).collect();
+            let full: Vec<_> = pat.re.captures_iter(text).map(|c| groups(&c)).collect();
+            assert_eq!(near_matches, full, "pattern {} in {text:?}", pat.id);
+        }
+        for published in [None, Some(d("2020-01-03"))] {
+            assert_eq!(find_times(text, published), find_times_by_full_scan(text, published), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn anchored_search_finds_what_a_full_scan_finds() {
+        let tricky = [
+            "",
+            "Monday",
+            "on Monday",
+            "It happened on Monday",
+            "Monday it happened",
+            "MondayMonday Monday,Monday xMonday Monday2019 Monday_",
+            "last  Monday's night and late on\u{a0}Tuesday evening, early on\n\n\nWednesday afternoon",
+            "TUESDAY, tuesday, Sunni and Saturn; since Sunday's MORNING",
+            "on Friday's night rockets; by Thursday's",
+            "12\u{a0}January 2020, 12 of January, 2020 and 3rd of\u{2003}May",
+            "27 December 2019",
+            "Sept. 11, 2001 and Sept 11 2001, SEPT 2001, Sep.\u{a0}9",
+            "mid-March 2003, mid- March 2003, the end of December 2019, THE END OF JANUARY 2020",
+            "In 2019, since\u{2003}2014, during  1999, of 2020, before\t2003 and after 20199",
+            "Friday, 27 December 2019 and Friday,\u{a0}Dec 27, 2019 and Friday 27th December",
+            "\u{663} January and \u{661}\u{662} January 20\u{661}\u{669} and in 19\u{660}\u{661}",
+            "text with no digits and nothing else",
+            "قتل ١٢ شخصا يوم الاثنين في ١٢ يناير ٢٠٢٠ قرب بغداد",
+            "“Monday” ‘this week’ — «the 2003 invasion» – ‚last year‘",
+            "laſt week, this wee\u{212A}, earlier thiſ year, ſince 2019, three dayſ ago",
+            "this WEEK, EARLIER THIS YEAR, Late Last Year, the end of this year, at the weekend",
+            "three days ago, ten YEARS earlier, a week ago, 12 months ago, 123 days ago, Chicago",
+            "mid-2019, mid- 2019, 2019-12-27, 2019-12-27x, 1999-1-1",
+            "yesterday, overnight, last night, This morning, earlier today, tonight",
+            "tonight",
+            "January January 2020 February",
+            "JANOV 2020 JUNOV 2020 Mayor May 2020 MAY",
+            "in                                                  January 2020",
+            "on\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\nMonday",
+            "Dec.\u{a0}31,\u{a0}2019 and Dec. 31, 2019 Dec.31",
+            "2020 2020 2020 19 20 1920 2019 192020",
+            "on Monday on Tuesday on Wednesday late on Thursday early on Friday",
+            "Jan 2020 Feb 2021 Mar 2022 Apr Jun Jul Aug Sep Oct Nov Dec",
+            "31 February 2020 on 30 February",
+            "19th of May, 1st of Jan 2020, 2nd June, 22nd of SEPTEMBER 2001",
+            "May 2020",
+            "2019",
+            "in 2019",
+            "é Monday é",
+            "ÉÉÉ January 2020 ÉÉÉ",
+        ];
+        for text in tricky {
+            assert_same_as_full_scan(text);
+        }
+        // Random phrases in the shapes of the patterns, with pieces left out, long or odd runs of
+        // whitespace between them, and words just too long or of the wrong case.
+        let wd: &[&str] = &["Wednesday", "Monday", "Sunday", "TUESDAY", "Sunni"];
+        let mon: &[&str] = &["September", "SEPTEMBER", "Sept", "SEPT", "Sep", "May", "MAY", "January", "Jan", "Dec"];
+        let num: &[&str] =
+            &["12", "1", "31", "123", "\u{663}", "\u{661}\u{662}", "three", "seven", "a", "ten", "elevn"];
+        let suffix: &[&str] = &["th", "st", "nd", "rd", "of"];
+        let year: &[&str] = &["2019", "1999", "20\u{661}\u{669}", "2020", "20199", "2019-12-27", "1899"];
+        let unit: &[&str] =
+            &["days", "day", "weeks", "months", "years", "year", "YEAR", "weekend", "week", "wee\u{212A}"];
+        let ago: &[&str] = &["ago", "earlier", "AGO", "Chicago"];
+        let part: &[&str] = &["night", "morning", "afternoon", "evening", "Evening"];
+        let qual: &[&str] = &[
+            "the end of",
+            "earlier this",
+            "later this",
+            "early on",
+            "late on",
+            "during",
+            "before",
+            "since",
+            "last",
+            "this",
+            "mid-",
+            "mid",
+            "on",
+            "by",
+            "in",
+            "of",
+            "the",
+            "at the",
+            "over the",
+            "previous",
+            "early",
+            "late",
+            "earlier",
+            "EARLIER THIS",
+            "Late",
+            "\u{17F}ince",
+            "la\u{17F}t",
+            "xon",
+        ];
+        let today: &[&str] =
+            &["today", "tonight", "this morning", "this afternoon", "earlier today", "evening", "toda"];
+        let misc: &[&str] = &["x", "é", "قتل", "’s", "'s", ".", ",", "yesterday", "overnight", "last night", "2"];
+        let shapes: &[&[&[&str]]] = &[
+            &[wd, &[","], num, suffix, &["of"], mon, &["."], &[","], year],
+            &[wd, &[","], mon, &["."], num, suffix, &[","], year],
+            &[qual, mon, &["."], &[","], year],
+            &[qual, year],
+            &[qual, wd, &["'s"], part],
+            &[today],
+            &[num, unit, ago],
+            &[qual, unit],
+            &[qual, &["last", "this"], &["year"]],
+            &[misc],
+        ];
+        let spaces = [' ', ' ', '\u{a0}', '\n', '\t', '\u{2003}', '\u{3000}'];
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        for _ in 0..4000 {
+            let mut text = String::new();
+            for _ in 0..1 + next(3) {
+                for slot in shapes[next(shapes.len())] {
+                    if next(6) == 0 {
+                        continue;
+                    }
+                    // Punctuation and suffixes mostly follow the word before them directly.
+                    let glued = [suffix, &[","], &["."], &["'s"]].contains(slot);
+                    let run = match next(8) {
+                        0 => usize::from(glued),
+                        1 if !glued => 4 + next(30),
+                        _ => usize::from(!glued),
+                    };
+                    for _ in 0..run {
+                        text.push(spaces[next(spaces.len())]);
+                    }
+                    text.push_str(slot[next(slot.len())]);
+                }
+                // Sometimes glued on, to test the `\b` after the last word.
+                if next(3) > 0 {
+                    text.push(' ');
+                }
+                text.push_str(misc[next(misc.len())]);
+            }
+            assert_same_as_full_scan(&text);
+        }
+    }
+
+    #[test]
+    fn space_walks_cover_every_space_the_patterns_match() {
+        // The walks skip `char::is_whitespace`; `\s` must match nothing else.
+        let all: String = (0..=char::MAX as u32).filter_map(char::from_u32).collect();
+        let spaces = Regex::new(r"\s").unwrap();
+        for m in spaces.find_iter(&all) {
+            assert!(m.as_str().chars().all(char::is_whitespace), "{:?}", m.as_str());
+        }
     }
 
     #[test]
