@@ -22,6 +22,26 @@ fn a_file_store_is_created_with_its_directory_and_keeps_its_data() {
 }
 
 #[test]
+fn a_new_ledger_has_large_pages_and_an_old_one_keeps_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let page_size =
+        |store: &SqliteStore| -> i64 { store.conn.pragma_query_value(None, "page_size", |r| r.get(0)).unwrap() };
+    let new = dir.path().join("new.sqlite");
+    assert_eq!(page_size(&SqliteStore::open(&new).unwrap()), 16_384);
+    // A ledger made before the page size was set: SQLite's default 4 KB pages.
+    let old = dir.path().join("old.sqlite");
+    {
+        let conn = rusqlite::Connection::open(&old).unwrap();
+        conn.pragma_update(None, "page_size", 4096).unwrap();
+        conn.execute_batch("CREATE TABLE t (x); DROP TABLE t;").unwrap();
+    }
+    let mut store = SqliteStore::open(&old).unwrap();
+    assert_eq!(page_size(&store), 4096);
+    store.write_batch(&scenario()).unwrap();
+    assert_eq!(SqliteStore::open(&old).unwrap().counts().unwrap().events, 5);
+}
+
+#[test]
 fn two_connections_share_one_file() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("ledger.sqlite");
