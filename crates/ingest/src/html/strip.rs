@@ -355,6 +355,30 @@ mod tests {
         }
     }
 
+    /// A tidy check: every attribute `html/mod.rs` reads is one the strip pass keeps.
+    #[test]
+    fn every_attribute_extraction_reads_is_kept() {
+        let source = include_str!("mod.rs");
+        let mut read = Vec::new();
+        for (at, _) in source.match_indices("attr(") {
+            let rest = &source[at + "attr(".len()..];
+            // `attr(element, "name")`: the quoted name after the element.
+            let Some((args, _)) = rest.split_once(')') else { continue };
+            if let Some(name) = args.split('"').nth(1) {
+                read.push(name.to_string());
+            }
+        }
+        // Names read through a list: `for key in ["property", "name", …]`.
+        for line in source.lines().filter(|l| l.contains("for key in [")) {
+            read.extend(line.split('"').skip(1).step_by(2).map(str::to_string));
+        }
+        assert!(read.len() >= 15, "found only {read:?}");
+        for name in read {
+            let kept = KEEP.iter().any(|k| k.eq_ignore_ascii_case(name.as_bytes())) || name == "href";
+            assert!(kept, "html/mod.rs reads the attribute {name:?}, which strip.rs drops: add it to KEEP");
+        }
+    }
+
     #[test]
     fn strips() {
         for (page, expected) in CASES {
