@@ -590,7 +590,17 @@ fn the_ledger_does_not_depend_on_the_number_of_threads() {
     let (three, three_report) = run("three.db", "3");
     assert!(one.len() > 30, "{}", one.len());
     assert_eq!(three, one);
-    for field in ["articles_read", "articles_new", "duplicates", "mentions", "merged_mentions", "events_new"] {
+    for field in [
+        "articles_read",
+        "articles_new",
+        "duplicates",
+        "near_duplicates",
+        "warnings",
+        "skipped",
+        "mentions",
+        "merged_mentions",
+        "events_new",
+    ] {
         assert_eq!(three_report[field], one_report[field], "{field}");
     }
 }

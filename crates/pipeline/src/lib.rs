@@ -70,6 +70,18 @@ impl Pending {
     fn is_empty(&self) -> bool {
         self.batch.articles.is_empty() && self.batch.sightings.is_empty() && self.batch.log.is_empty()
     }
+
+    /// This batch to write, and what checking the next chunk for copies needs of it (its article
+    /// ids, band keys and signatures) as a batch of its own that is never written.
+    fn split_for_checks(mut self) -> (Pending, Pending) {
+        let seen = Pending {
+            batch: Batch { signatures: self.batch.signatures.clone(), ..Batch::default() },
+            new_mentions: Vec::new(),
+            ids_in_batch: std::mem::take(&mut self.ids_in_batch),
+            bands_in_batch: std::mem::take(&mut self.bands_in_batch),
+        };
+        (self, seen)
+    }
 }
 
 /// Ingests `files` into `store`, calling `progress` as it goes. Nothing is fetched: feed items
@@ -173,7 +185,17 @@ struct Run<'a> {
     pending: Pending,
     /// The batch analysed and not yet written: copies are checked against it as well as the store.
     ready: Option<Pending>,
+    /// A read-only handle on the ledger, so that the next chunk is checked for copies while the
+    /// batch before it is written (several threads only; `None` when the store has none).
+    lookup: Lookup,
     state: Progress,
+}
+
+/// The second handle [`Run`] checks copies with, once asked for.
+enum Lookup {
+    NotAsked,
+    None,
+    Reader(Box<dyn Store>),
 }
 
 impl<'a> Run<'a> {
@@ -186,6 +208,7 @@ impl<'a> Run<'a> {
             chunk: Vec::new(),
             pending: Pending::default(),
             ready: None,
+            lookup: Lookup::NotAsked,
             state: Progress::default(),
         }
     }
@@ -239,32 +262,74 @@ impl<'a> Run<'a> {
             });
             (raw, prepared, signature)
         });
-        let mut pending = std::mem::take(&mut self.pending);
-        let mut fresh = Vec::new();
-        for (raw, prepared, signature) in prepared {
-            if let Some(p) =
-                admit(&*store, self.ready.as_ref(), &mut pending, &mut self.report, raw, prepared, signature)?
-            {
-                fresh.push(p);
-            }
-        }
+        let pending = std::mem::take(&mut self.pending);
         let analyzer = self.analyzer;
         let threads = self.threads;
-        let ready = self.ready.take();
-        let analyses = if threads > 1 {
-            // The batch before this one is merged and written on this thread meanwhile.
-            std::thread::scope(|scope| {
-                let analysing = scope.spawn(|| par_map(threads, fresh, |p| analyse(analyzer, p)));
-                let written = ready.map(|r| flush(store, r, &mut self.report)).transpose();
-                let analyses = analysing.join().map_err(|_| PipelineError::Worker)?;
-                written.map(|_| analyses)
-            })?
-        } else {
-            let analyses = par_map(1, fresh, |p| analyse(analyzer, p));
-            if let Some(r) = ready {
-                flush(store, r, &mut self.report)?;
+        if threads > 1 && matches!(self.lookup, Lookup::NotAsked) {
+            self.lookup = match store.reader()? {
+                Some(reader) => Lookup::Reader(reader),
+                None => Lookup::None,
+            };
+        }
+        let (mut pending, analyses) = match (&mut self.lookup, self.ready.take()) {
+            // Checking this chunk for copies and analysing it run beside the writing of the batch
+            // before it. The checks read the ledger through the second handle, which sees that
+            // batch or not depending on timing, and that batch from memory either way: the same
+            // answers as checking before writing.
+            (Lookup::Reader(lookup), Some(ready)) => {
+                let (ready, seen) = ready.split_for_checks();
+                let lookup: &mut dyn Store = lookup.as_mut();
+                std::thread::scope(|scope| {
+                    let checking = scope.spawn(move || -> Result<_, PipelineError> {
+                        let mut pending = pending;
+                        let mut report = IngestReport::default();
+                        let mut fresh = Vec::new();
+                        for (raw, prepared, signature) in prepared {
+                            let lookup: &dyn Store = lookup;
+                            if let Some(p) =
+                                admit(lookup, Some(&seen), &mut pending, &mut report, raw, prepared, signature)?
+                            {
+                                fresh.push(p);
+                            }
+                        }
+                        let analyses = par_map(threads, fresh, |p| analyse(analyzer, p));
+                        Ok((pending, report, analyses))
+                    });
+                    let written = flush(store, ready, &mut self.report);
+                    let checked = checking.join().map_err(|_| PipelineError::Worker)?;
+                    written?;
+                    let (pending, report, analyses) = checked?;
+                    self.report.absorb(report);
+                    Ok::<_, PipelineError>((pending, analyses))
+                })?
             }
-            analyses
+            (_, ready) => {
+                let mut pending = pending;
+                let mut fresh = Vec::new();
+                for (raw, prepared, signature) in prepared {
+                    if let Some(p) =
+                        admit(&*store, ready.as_ref(), &mut pending, &mut self.report, raw, prepared, signature)?
+                    {
+                        fresh.push(p);
+                    }
+                }
+                let analyses = if threads > 1 {
+                    // The batch before this one is merged and written on this thread meanwhile.
+                    std::thread::scope(|scope| {
+                        let analysing = scope.spawn(|| par_map(threads, fresh, |p| analyse(analyzer, p)));
+                        let written = ready.map(|r| flush(store, r, &mut self.report)).transpose();
+                        let analyses = analysing.join().map_err(|_| PipelineError::Worker)?;
+                        written.map(|_| analyses)
+                    })?
+                } else {
+                    let analyses = par_map(1, fresh, |p| analyse(analyzer, p));
+                    if let Some(r) = ready {
+                        flush(store, r, &mut self.report)?;
+                    }
+                    analyses
+                };
+                (pending, analyses)
+            }
         };
         for (prepared, analysis) in analyses {
             record(&mut pending, &mut self.report, prepared, analysis);

@@ -68,6 +68,7 @@ impl IngestReport {
         self.articles_read += other.articles_read;
         self.articles_new += other.articles_new;
         self.duplicates += other.duplicates;
+        add(&mut self.near_duplicates, other.near_duplicates);
         self.sightings_new += other.sightings_new;
         add(&mut self.skipped, other.skipped);
         let room = 10usize.saturating_sub(self.skipped_examples.len());

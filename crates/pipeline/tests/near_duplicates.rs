@@ -32,8 +32,11 @@ Ashab al-Kahf, a little-known group, said on Telegram it had fired the rockets; 
 in it. The prime minister has ordered an inquiry, his office said on Wednesday.";
 
 fn run(dir: &Path, batch_size: usize, threads: usize) -> (SqliteStore, IngestReport) {
+    run_into(dir, batch_size, threads, SqliteStore::open_in_memory().unwrap())
+}
+
+fn run_into(dir: &Path, batch_size: usize, threads: usize, mut store: SqliteStore) -> (SqliteStore, IngestReport) {
     let analyzer = Analyzer::builtin().unwrap();
-    let mut store = SqliteStore::open_in_memory().unwrap();
     let (files, skipped) = sitrep_ingest::discover(&[dir.to_path_buf()]);
     assert!(skipped.is_empty());
     let options = IngestOptions { batch_size, threads };
@@ -50,9 +53,18 @@ fn a_trimmed_retitled_copy_is_a_sighting_and_another_report_an_article() {
     std::fs::write(dir.path().join("3-own.txt"), OWN_REPORT).unwrap();
     // In one batch (the copy finds the wire story among the pending articles), in batches of
     // one (it finds it in the store) and in batches of one on three threads (it finds it in the
-    // batch being written while its own is analysed).
-    for (batch_size, threads) in [(256, 1), (1, 1), (1, 3)] {
-        let (store, report) = run(dir.path(), batch_size, threads);
+    // batch being written while its own is analysed), and so in a ledger on disk, where the
+    // copies are looked for through a second, read-only connection while the batch before is
+    // written.
+    let ledgers = tempfile::tempdir().unwrap();
+    for (batch_size, threads, on_disk) in [(256, 1, false), (1, 1, false), (1, 3, false), (1, 3, true), (2, 2, true)] {
+        let (store, report) = match on_disk {
+            false => run(dir.path(), batch_size, threads),
+            true => {
+                let path = ledgers.path().join(format!("{batch_size}-{threads}.sqlite"));
+                run_into(dir.path(), batch_size, threads, SqliteStore::open(&path).unwrap())
+            }
+        };
         let counts = store.counts().unwrap();
         assert_eq!((counts.articles, counts.sightings), (2, 3), "batch size {batch_size}");
         assert_eq!(report.articles_new, 2);

@@ -420,6 +420,13 @@ pub trait Store: Send {
     /// signature, ordered by article id: the candidates a near-duplicate check compares with.
     fn near_duplicate_candidates(&self, bands: &[u64]) -> Result<Vec<(ArticleId, Vec<u64>)>, StoreError>;
 
+    /// A second, read-only handle on the same ledger, for lookups that may run on another thread
+    /// while this one writes (ingest checks the next batch's articles for copies meanwhile).
+    /// `None` when the store has no such handle (an in-memory ledger).
+    fn reader(&self) -> Result<Option<Box<dyn Store>>, StoreError> {
+        Ok(None)
+    }
+
     /// Stores the alerts whose key is new and sets the watch-state values, in one transaction.
     /// Returns the alerts it stored (not those already there), in order.
     fn record_alerts(&mut self, alerts: &[Alert], state: &[(String, String)]) -> Result<Vec<StoredAlert>, StoreError>;

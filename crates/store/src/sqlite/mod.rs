@@ -135,6 +135,19 @@ fn configure(conn: &Connection) -> Result<(), StoreError> {
 }
 
 impl Store for SqliteStore {
+    fn reader(&self) -> Result<Option<Box<dyn Store>>, StoreError> {
+        // An in-memory ledger has no path (or an empty one): nothing else can open it.
+        let Some(path) = self.conn.path().filter(|p| !p.is_empty()) else {
+            return Ok(None);
+        };
+        let reader = SqliteStore::open_read_only(Path::new(path))?;
+        // Its lookups touch few pages: a small cache, and no memory map counting toward the
+        // writer's memory.
+        reader.conn.pragma_update(None, "mmap_size", 0)?;
+        reader.conn.pragma_update(None, "cache_size", -8_000)?;
+        Ok(Some(Box::new(reader)))
+    }
+
     fn has_article(&self, id: &str) -> Result<bool, StoreError> {
         read::has_article(&self.conn, id)
     }
