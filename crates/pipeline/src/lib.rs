@@ -266,9 +266,11 @@ impl<'a> Run<'a> {
         let analyzer = self.analyzer;
         let threads = self.threads;
         if threads > 1 && matches!(self.lookup, Lookup::NotAsked) {
-            self.lookup = match store.reader()? {
-                Some(reader) => Lookup::Reader(reader),
-                None => Lookup::None,
+            // A ledger that cannot be opened a second time is checked on this thread, as without
+            // threads: slower, the same answers.
+            self.lookup = match store.reader() {
+                Ok(Some(reader)) => Lookup::Reader(reader),
+                Ok(None) | Err(_) => Lookup::None,
             };
         }
         let (mut pending, analyses) = match (&mut self.lookup, self.ready.take()) {
