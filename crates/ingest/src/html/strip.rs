@@ -105,7 +105,7 @@ pub(crate) fn strip(html: &str) -> Cow<'_, str> {
             copied = end;
         }
         at = match RAW_KEPT.iter().find(|name| starts_tag(rest, name)) {
-            Some(name) => closing(bytes, end, name).unwrap_or(bytes.len()),
+            Some(name) => close_of(bytes, end, name, false),
             None => end,
         };
     }
@@ -199,22 +199,6 @@ fn slim(tag: &[u8], kept: &mut Vec<std::ops::Range<usize>>) -> bool {
     dropped
 }
 
-/// After the closing tag of the raw-text element `name` whose content starts at `from`.
-fn closing(bytes: &[u8], from: usize, name: &[u8]) -> Option<usize> {
-    let mut at = from;
-    loop {
-        let open = find(bytes, at, b"</")?;
-        let after = bytes.get(open + 2..).unwrap_or_default();
-        if after.len() >= name.len()
-            && after[..name.len()].eq_ignore_ascii_case(name)
-            && after.get(name.len()).is_none_or(|b| is_delimiter(*b))
-        {
-            return Some(find(bytes, open, b">").map_or(bytes.len(), |i| i + 1));
-        }
-        at = open + 2;
-    }
-}
-
 /// When a region to cut starts at `open` (a '<'), the byte after its end.
 fn cut_end(bytes: &[u8], open: usize) -> Option<usize> {
     let rest = bytes.get(open + 1..)?;
@@ -233,12 +217,18 @@ fn cut_end(bytes: &[u8], open: usize) -> Option<usize> {
     if tag.ends_with(b"/>") && !raw_text {
         return Some(tag_end);
     }
-    // Same-name elements opened inside this one (a nav in a nav) close before it does.
+    Some(close_of(bytes, tag_end, name, !raw_text))
+}
+
+/// The byte after the closing tag of the element `name` whose content starts at `from` (the end
+/// of the page when it never closes). When `nests`, same-name elements opened inside it (a nav in
+/// a nav) close before it does; raw text (a script, a title) ends at its first closing tag.
+fn close_of(bytes: &[u8], from: usize, name: &[u8], nests: bool) -> usize {
     let mut depth = 0usize;
-    let mut from = tag_end;
+    let mut from = from;
     loop {
         let Some(open) = find(bytes, from, b"<") else {
-            return Some(bytes.len());
+            return bytes.len();
         };
         let after = bytes.get(open + 1..).unwrap_or_default();
         if let Some(closing) = after.strip_prefix(b"/") {
@@ -247,11 +237,11 @@ fn cut_end(bytes: &[u8], open: usize) -> Option<usize> {
                 && closing.get(name.len()).is_none_or(|b| is_delimiter(*b))
             {
                 if depth == 0 {
-                    return Some(find(bytes, open, b">").map_or(bytes.len(), |i| i + 1));
+                    return find(bytes, open, b">").map_or(bytes.len(), |i| i + 1);
                 }
                 depth -= 1;
             }
-        } else if !raw_text && starts_tag(after, name) {
+        } else if nests && starts_tag(after, name) {
             depth += 1;
         }
         from = open + 1;
