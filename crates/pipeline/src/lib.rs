@@ -285,15 +285,7 @@ impl<'a> Run<'a> {
                     let checking = scope.spawn(move || -> Result<_, PipelineError> {
                         let mut pending = pending;
                         let mut report = IngestReport::default();
-                        let mut fresh = Vec::new();
-                        for (raw, prepared, signature) in prepared {
-                            let lookup: &dyn Store = lookup;
-                            if let Some(p) =
-                                admit(lookup, Some(&seen), &mut pending, &mut report, raw, prepared, signature)?
-                            {
-                                fresh.push(p);
-                            }
-                        }
+                        let fresh = admit_all(lookup, Some(&seen), &mut pending, &mut report, prepared)?;
                         let analyses = par_map(threads, fresh, |p| analyse(analyzer, p));
                         Ok((pending, report, analyses))
                     });
@@ -307,14 +299,7 @@ impl<'a> Run<'a> {
             }
             (_, ready) => {
                 let mut pending = pending;
-                let mut fresh = Vec::new();
-                for (raw, prepared, signature) in prepared {
-                    if let Some(p) =
-                        admit(&*store, ready.as_ref(), &mut pending, &mut self.report, raw, prepared, signature)?
-                    {
-                        fresh.push(p);
-                    }
-                }
+                let fresh = admit_all(&*store, ready.as_ref(), &mut pending, &mut self.report, prepared)?;
                 let analyses = if threads > 1 {
                     // The batch before this one is merged and written on this thread meanwhile.
                     std::thread::scope(|scope| {
@@ -388,6 +373,26 @@ pub fn par_map<T: Send, U: Send>(threads: usize, items: Vec<T>, f: impl Fn(T) ->
     });
     done.sort_unstable_by_key(|(i, _)| *i);
     done.into_iter().map(|(_, u)| u).collect()
+}
+
+/// An article read, cleaned (`None`: nothing but boilerplate) and signed with its period.
+type Prepped = (RawArticle, Option<Prepared>, Option<(sitrep_text::Signature, u64)>);
+
+/// [`admit`] for each article of a chunk, in order: the new ones, to analyse.
+fn admit_all(
+    store: &dyn Store,
+    ready: Option<&Pending>,
+    pending: &mut Pending,
+    report: &mut IngestReport,
+    chunk: Vec<Prepped>,
+) -> Result<Vec<Prepared>, PipelineError> {
+    let mut fresh = Vec::new();
+    for (raw, prepared, signature) in chunk {
+        if let Some(p) = admit(store, ready, pending, report, raw, prepared, signature)? {
+            fresh.push(p);
+        }
+    }
+    Ok(fresh)
 }
 
 /// Checks one prepared article against the ledger, the batch being written and the one being
