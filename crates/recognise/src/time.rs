@@ -256,45 +256,30 @@ fn next_char(text: &str, at: usize) -> usize {
 }
 
 /// Walks from `at` toward the start of `text` as far as `steps` allow.
-fn walk_back(text: &str, mut at: usize, steps: &[Step]) -> usize {
-    let back = |at: usize| text.get(..at).and_then(|t| t.chars().next_back());
-    for step in steps {
-        match *step {
-            Step::Chars(n) => {
-                for _ in 0..n {
-                    let Some(c) = back(at) else { break };
-                    at -= c.len_utf8();
-                }
-            }
-            Step::Space => {
-                while let Some(c) = back(at).filter(|c| c.is_whitespace()) {
-                    at -= c.len_utf8();
-                }
-            }
-        }
-    }
-    at
+fn walk_back(text: &str, at: usize, steps: &[Step]) -> usize {
+    at - walk(text.get(..at).unwrap_or_default().chars().rev(), steps)
 }
 
 /// Walks from `at` toward the end of `text` as far as `steps` allow.
-fn walk_ahead(text: &str, mut at: usize, steps: &[Step]) -> usize {
-    let ahead = |at: usize| text.get(at..).and_then(|t| t.chars().next());
+fn walk_ahead(text: &str, at: usize, steps: &[Step]) -> usize {
+    at + walk(text.get(at..).unwrap_or_default().chars(), steps)
+}
+
+/// How many bytes of `chars` (read in walking order) `steps` cover.
+fn walk(chars: impl Iterator<Item = char>, steps: &[Step]) -> usize {
+    let mut chars = chars.peekable();
+    let mut bytes = 0;
     for step in steps {
         match *step {
-            Step::Chars(n) => {
-                for _ in 0..n {
-                    let Some(c) = ahead(at) else { break };
-                    at += c.len_utf8();
-                }
-            }
+            Step::Chars(n) => bytes += chars.by_ref().take(n).map(char::len_utf8).sum::<usize>(),
             Step::Space => {
-                while let Some(c) = ahead(at).filter(|c| c.is_whitespace()) {
-                    at += c.len_utf8();
+                while let Some(c) = chars.next_if(|c| c.is_whitespace()) {
+                    bytes += c.len_utf8();
                 }
             }
         }
     }
-    at
+    bytes
 }
 
 /// The matches of `re` in `text`, exactly those of `re.captures_iter(text)`, found by running `re` only
