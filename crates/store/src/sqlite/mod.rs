@@ -91,11 +91,11 @@ impl SqliteStore {
             StoreError::Sqlite(source) => open_error(source),
             other => other,
         })?;
+        // Only a new, empty file takes the page size; an existing ledger keeps its own.
+        conn.pragma_update(None, "page_size", PAGE_SIZE).map_err(open_error)?;
         // WAL lets readers (the web UI, an analyst's sqlite3 shell) work while ingest writes.
         // The pragma answers with the mode it ended up in; a file system without shared memory
         // keeps the rollback journal, which is slower but still correct.
-        // Only a new, empty file takes the page size; an existing ledger keeps its own.
-        conn.pragma_update(None, "page_size", PAGE_SIZE).map_err(open_error)?;
         let _mode: String =
             conn.pragma_update_and_check(None, "journal_mode", "wal", |row| row.get(0)).map_err(open_error)?;
         conn.pragma_update(None, "synchronous", "normal")?;
@@ -110,7 +110,7 @@ impl SqliteStore {
 
 /// Bytes per page of a new ledger. An article row (text and recognised mentions, about 5 KB on
 /// news) overflows SQLite's default 4 KB page into a chain of pages; with 16 KB pages it fits one,
-/// and the indexes are shallower (30,000 benchmark articles, 2 threads: see bench/README.md).
+/// and the indexes are shallower (100,000 benchmark articles, 2 threads: see bench/README.md).
 const PAGE_SIZE: i64 = 16_384;
 
 /// Connection settings every ledger needs, on disk or in memory.
