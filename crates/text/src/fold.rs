@@ -24,15 +24,16 @@ use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Folded {
     pub text: String,
-    /// One piece per char of `text`, in order.
-    map: Vec<Piece>,
+    /// One entry per byte of `text`: the original bytes of the char that produced it. Indexed by
+    /// folded byte, so mapping an offset back is a lookup, not a search (the gazetteer maps every
+    /// word of every article back).
+    origin: Vec<Origin>,
     original_len: usize,
 }
 
-/// Where one folded char sits in the folded text and which original bytes produced it.
+/// The original bytes `[start, end)` that produced one folded char.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Piece {
-    folded: usize,
+struct Origin {
     start: usize,
     end: usize,
 }
@@ -40,12 +41,12 @@ struct Piece {
 impl Folded {
     pub fn new(original: &str) -> Folded {
         let mut text = String::with_capacity(original.len());
-        let mut map = Vec::with_capacity(original.len());
+        let mut origin = Vec::with_capacity(original.len());
         fold_with(original, |c, start, end| {
-            map.push(Piece { folded: text.len(), start, end });
             text.push(c);
+            origin.resize(text.len(), Origin { start, end });
         });
-        Folded { text, map, original_len: original.len() }
+        Folded { text, origin, original_len: original.len() }
     }
 
     /// Original byte span covering folded bytes `[start, end)`.
@@ -58,19 +59,12 @@ impl Folded {
         let len = self.text.len();
         let start = floor_boundary(&self.text, start.min(len));
         let end = ceil_boundary(&self.text, end.min(len));
-        // The piece containing folded byte `at`, if any.
-        let piece_at = |at: usize| -> Option<&Piece> {
-            let i = self.map.partition_point(|p| p.folded <= at).checked_sub(1)?;
-            self.map.get(i)
-        };
         if start >= end {
-            let pos = match self.map.get(self.map.partition_point(|p| p.folded < start)) {
-                Some(p) => p.start,
-                None => self.original_len,
-            };
+            // `start` is a char boundary: the char starting there, or the end of the original.
+            let pos = self.origin.get(start).map_or(self.original_len, |o| o.start);
             return Span::new(pos, pos);
         }
-        match (piece_at(start), piece_at(end - 1)) {
+        match (self.origin.get(start), self.origin.get(end - 1)) {
             (Some(first), Some(last)) if first.start <= last.end => Span::new(first.start, last.end),
             _ => Span::new(self.original_len, self.original_len),
         }
@@ -113,8 +107,14 @@ fn fold_with(original: &str, emit: impl FnMut(char, usize, usize)) {
             if state.prev_word && is_possessive_s(original.get(end..).unwrap_or("")) {
                 state.separator(i, end);
             }
-        } else if !is_ignorable(c) {
-            decompose_compatible(c, |d| state.push(d, i, end));
+        } else {
+            match class_of(c) {
+                Class::Word(l) => state.word(l, i, end),
+                Class::Separator => state.separator(i, end),
+                Class::Nothing => {}
+                Class::Other if is_ignorable(c) => {}
+                Class::Other => decompose_compatible(c, |d| state.push(d, i, end)),
+            }
         }
         i = end;
     }
@@ -132,12 +132,10 @@ struct State<F> {
 impl<F: FnMut(char, usize, usize)> State<F> {
     /// Handles one char of the decomposition of the original char at `[start, end)`.
     fn push(&mut self, d: char, start: usize, end: usize) {
-        // ASCII is most of the text and is never a mark or ignorable: skip the Unicode tables.
-        let skip = if d.is_ascii() { d == '\'' } else { is_combining_mark(d) || is_ignorable(d) || is_apostrophe(d) };
-        if skip {
+        if is_dropped(d) {
             return;
         }
-        if !(if d.is_ascii() { d.is_ascii_alphanumeric() } else { d.is_alphanumeric() }) {
+        if !is_word_char(d) {
             self.separator(start, end);
             return;
         }
@@ -181,6 +179,85 @@ impl<F: FnMut(char, usize, usize)> State<F> {
         });
         self.prev_word = false;
     }
+}
+
+/// Whether a char of a decomposition leaves no trace (see [`State::push`]).
+fn is_dropped(d: char) -> bool {
+    // ASCII is most of the text and is never a mark or ignorable: skip the Unicode tables.
+    if d.is_ascii() {
+        d == '\''
+    } else {
+        is_combining_mark(d) || is_ignorable(d) || is_apostrophe(d)
+    }
+}
+
+/// Whether a char of a decomposition is kept as part of a word.
+fn is_word_char(d: char) -> bool {
+    if d.is_ascii() {
+        d.is_ascii_alphanumeric()
+    } else {
+        d.is_alphanumeric()
+    }
+}
+
+/// What [`State::push`] does with the whole decomposition of one original char, when that can be
+/// said without looking at its neighbours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    /// One word char, already lowercase.
+    Word(char),
+    /// Only separators.
+    Separator,
+    /// Nothing at all (every char of it is dropped).
+    Nothing,
+    /// Anything else: decompose it char by char.
+    Other,
+}
+
+/// First and last-plus-one code points of the blocks whose classes are precomputed: Latin-1
+/// to Arabic (accented Latin, Greek, Cyrillic, Hebrew, Arabic letters), and general punctuation
+/// (typographic quotes and dashes). Other chars take the full path.
+const CLASSED: [(u32, u32); 2] = [(0x80, 0x800), (0x2000, 0x2070)];
+
+/// The class of a non-ASCII char that is not an apostrophe; apostrophes depend on what follows.
+fn class_of(c: char) -> Class {
+    static TABLES: std::sync::OnceLock<[Vec<Class>; 2]> = std::sync::OnceLock::new();
+    let tables = TABLES.get_or_init(|| {
+        CLASSED.map(|(first, end)| (first..end).map(|u| char::from_u32(u).map_or(Class::Other, classify)).collect())
+    });
+    let u = c as u32;
+    for ((first, end), table) in CLASSED.iter().zip(tables) {
+        if (*first..*end).contains(&u) {
+            return table.get((u - first) as usize).copied().unwrap_or(Class::Other);
+        }
+    }
+    Class::Other
+}
+
+/// Works out [`Class`] from the rules [`State::push`] applies to each char of the decomposition.
+fn classify(c: char) -> Class {
+    if is_apostrophe(c) || is_ignorable(c) {
+        return Class::Other;
+    }
+    let mut kept = Vec::new();
+    decompose_compatible(c, |d| {
+        if !is_dropped(d) {
+            kept.push(d);
+        }
+    });
+    if kept.is_empty() {
+        return Class::Nothing;
+    }
+    if !kept.iter().any(|d| is_word_char(*d)) {
+        return Class::Separator;
+    }
+    if let [d] = kept[..] {
+        let lower: Vec<char> = d.to_lowercase().filter(|l| !is_combining_mark(*l)).collect();
+        if let [l] = lower[..] {
+            return Class::Word(l);
+        }
+    }
+    Class::Other
 }
 
 /// Marks that transliterations and typography put inside words: removed without a trace.
@@ -277,6 +354,27 @@ mod tests {
             fold_with(text, |c, s, e| fast.push((c, s, e)));
             assert_eq!(fast, fold_char_by_char(text), "{text:?}");
         }
+    }
+
+    #[test]
+    fn precomputed_classes_fold_as_the_rules_do_char_by_char() {
+        for (first, end) in CLASSED {
+            for c in (first - 1..end + 1).filter_map(char::from_u32) {
+                for text in [format!("a{c}b"), format!("{c}{c}"), format!(" {c}s x"), format!("x'{c}"), c.to_string()] {
+                    let mut fast = Vec::new();
+                    fold_with(&text, |c, s, e| fast.push((c, s, e)));
+                    assert_eq!(fast, fold_char_by_char(&text), "{text:?} (U+{:04X})", c as u32);
+                }
+            }
+        }
+        // The tables do hold the common cases, or they would save nothing.
+        assert_eq!(class_of('д'), Class::Word('д'));
+        assert_eq!(class_of('Д'), Class::Word('д'));
+        assert_eq!(class_of('é'), Class::Word('e'));
+        assert_eq!(class_of('\u{201C}'), Class::Separator);
+        assert_eq!(class_of('\u{00A0}'), Class::Separator);
+        assert_eq!(class_of('\u{0301}'), Class::Nothing);
+        assert_eq!(class_of('й'), Class::Word('и'));
     }
 
     /// (input, folded)
