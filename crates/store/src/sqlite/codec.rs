@@ -4,7 +4,7 @@ use crate::StoreError;
 use chrono::NaiveDate;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use sitrep_model::{ActorRef, DateRange, Mention, MentionKind, PlaceRef, Quantity, Severity, Span, Weapon};
+use sitrep_model::{ActorRef, DateRange, Event, Mention, MentionKind, PlaceRef, Quantity, Severity, Span, Weapon};
 
 const DATE_FORMAT: &str = "%Y-%m-%d";
 
@@ -44,6 +44,39 @@ pub(crate) fn parse_severity(text: &str) -> Result<Severity, StoreError> {
 
 pub(crate) fn to_json<T: Serialize + ?Sized>(value: &T, what: impl FnOnce() -> String) -> Result<String, StoreError> {
     serde_json::to_string(value).map_err(|source| StoreError::Encode { what: what(), source })
+}
+
+/// The event as its row keeps it (schema 8): everything but the mentions, which have rows of
+/// their own. Every field is named, so a field added to `Event` has to be placed here too.
+pub(crate) fn without_mentions(event: &Event) -> Event {
+    let Event {
+        id,
+        sub_event_type,
+        date,
+        place,
+        actor1,
+        actor2,
+        assoc_actors,
+        weapon,
+        fatalities,
+        injured,
+        attributions,
+        mentions: _,
+    } = event;
+    Event {
+        id: id.clone(),
+        sub_event_type: *sub_event_type,
+        date: *date,
+        place: place.clone(),
+        actor1: actor1.clone(),
+        actor2: actor2.clone(),
+        assoc_actors: assoc_actors.clone(),
+        weapon: weapon.clone(),
+        fatalities: fatalities.clone(),
+        injured: injured.clone(),
+        attributions: attributions.clone(),
+        mentions: Vec::new(),
+    }
 }
 
 pub(crate) fn from_json<T: DeserializeOwned>(json: &str, what: impl FnOnce() -> String) -> Result<T, StoreError> {

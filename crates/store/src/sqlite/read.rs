@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use rusqlite::types::Value;
 use rusqlite::{named_params, params, Connection, OptionalExtension};
 use sitrep_model::{Article, Event, SourcedMention};
+use std::collections::HashMap;
 
 /// How many candidate ids an ambiguity error lists.
 const AMBIGUOUS_SHOWN: usize = 8;
@@ -180,7 +181,7 @@ pub(crate) fn as_named<'a>(params: &'a [(&'static str, Value)]) -> Vec<(&'static
 
 pub(crate) fn events(conn: &Connection, filter: &EventFilter) -> Result<Vec<Event>, StoreError> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT e.id, e.json FROM events e
+        "SELECT e.id, e.json, e.mention_ids FROM events e
          WHERE {FILTER_SQL}
          ORDER BY e.date IS NULL, e.date, e.id
          LIMIT :limit"
@@ -189,19 +190,38 @@ pub(crate) fn events(conn: &Connection, filter: &EventFilter) -> Result<Vec<Even
     let limit = filter.limit.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
     let mut params = filter_params(filter);
     params.push((":limit", Value::Integer(limit)));
-    let rows =
-        stmt.query_map(as_named(&params).as_slice(), |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    let rows = stmt.query_map(as_named(&params).as_slice(), |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+    })?;
     let mut out = Vec::new();
     for row in rows {
-        let (id, json) = row?;
-        out.push(with_outlets(conn, from_json(&json, || format!("event {id}"))?)?);
+        let (id, json, mention_ids) = row?;
+        out.push(complete(conn, &id, &json, &mention_ids)?);
     }
     Ok(out)
 }
 
-/// Refreshes each source's outlets from the sightings: a syndicated copy seen after the event was
-/// written still shows as another outlet carrying that report.
-fn with_outlets(conn: &Connection, mut event: Event) -> Result<Event, StoreError> {
+/// An event from its row: the event without its mentions and the ids of its mentions in order
+/// (schema 8), with the mentions read from their rows. Each source's outlets are refreshed from
+/// the sightings: a syndicated copy seen after the event was written still shows as another
+/// outlet carrying that report.
+fn complete(conn: &Connection, id: &str, json: &str, mention_ids: &str) -> Result<Event, StoreError> {
+    let mut event: Event = from_json(json, || format!("event {id}"))?;
+    let ids: Vec<String> = from_json(mention_ids, || format!("mention ids of event {id}"))?;
+    let mut rows: HashMap<String, String> = conn
+        .prepare_cached("SELECT id, json FROM event_mentions WHERE id IN (SELECT value FROM json_each(?1))")?
+        .query_map([mention_ids], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    event.mentions = Vec::with_capacity(ids.len());
+    for mention_id in &ids {
+        let Some(json) = rows.remove(mention_id) else {
+            return Err(StoreError::Corrupt {
+                what: format!("event {id}"),
+                detail: format!("its mention {mention_id} is not stored"),
+            });
+        };
+        event.mentions.push(from_json(&json, || format!("event mention {mention_id}"))?);
+    }
     let mut stmt = conn.prepare_cached(
         "SELECT outlet FROM article_outlets WHERE article_id = ?1 AND outlet IS NOT NULL GROUP BY outlet ORDER BY min(rowid)",
     )?;
@@ -220,23 +240,28 @@ pub(crate) fn event(conn: &Connection, id_or_prefix: &str) -> Result<Option<Even
         return Ok(None);
     }
     // An exact id wins even when it is also the prefix of longer ids.
-    let exact: Option<String> =
-        conn.prepare_cached("SELECT json FROM events WHERE id = ?1")?.query_row([wanted], |r| r.get(0)).optional()?;
-    if let Some(json) = exact {
-        return with_outlets(conn, from_json(&json, || format!("event {wanted}"))?).map(Some);
+    let exact: Option<(String, String)> = conn
+        .prepare_cached("SELECT json, mention_ids FROM events WHERE id = ?1")?
+        .query_row([wanted], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    if let Some((json, mention_ids)) = exact {
+        return complete(conn, wanted, &json, &mention_ids).map(Some);
     }
-    let mut stmt =
-        conn.prepare_cached("SELECT id, json FROM events WHERE substr(id, 1, length(?1)) = ?1 ORDER BY id LIMIT ?2")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, json, mention_ids FROM events WHERE substr(id, 1, length(?1)) = ?1 ORDER BY id LIMIT ?2",
+    )?;
     let limit = i64::try_from(AMBIGUOUS_SHOWN).unwrap_or(i64::MAX);
     let found = stmt
-        .query_map(params![wanted, limit], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+        .query_map(params![wanted, limit], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+        })?
         .collect::<Result<Vec<_>, _>>()?;
     match found.as_slice() {
         [] => Ok(None),
-        [(id, json)] => with_outlets(conn, from_json(json, || format!("event {id}"))?).map(Some),
+        [(id, json, mention_ids)] => complete(conn, id, json, mention_ids).map(Some),
         _ => Err(StoreError::Ambiguous {
             prefix: wanted.to_string(),
-            candidates: found.into_iter().map(|(id, _)| id).collect(),
+            candidates: found.into_iter().map(|(id, _, _)| id).collect(),
         }),
     }
 }

@@ -1,11 +1,11 @@
 //! Writing a batch: articles, sightings, mentions, event removals and replacements, log entries,
 //! all in one transaction.
 
-use super::codec::{date_text, mentions_to_json, severity_text, to_json};
+use super::codec::{date_text, from_json, mentions_to_json, severity_text, to_json, without_mentions};
 use crate::{Batch, BatchOutcome, StoreError};
 use rusqlite::{named_params, params, Connection, OptionalExtension, Transaction};
 use sitrep_model::{ActorRef, Event, PlaceRef, SourcedMention};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashSet};
 
 pub(crate) fn write_batch(conn: &mut Connection, batch: &Batch) -> Result<BatchOutcome, StoreError> {
     // Dropping the transaction on any error below rolls every part of the batch back.
@@ -54,7 +54,7 @@ pub(crate) fn write_batch(conn: &mut Connection, batch: &Batch) -> Result<BatchO
     }
 
     for mention in &batch.mentions {
-        insert_mention(&tx, mention, None)?;
+        insert_mention(&tx, mention)?;
     }
 
     {
@@ -100,33 +100,14 @@ pub(crate) fn write_batch(conn: &mut Connection, batch: &Batch) -> Result<BatchO
     Ok(outcome)
 }
 
-/// Stores an event mention. A mention from the batch's `mentions` is only added if new; one
-/// carried by an upserted event also refreshes the stored copy (the merge stage may know more
-/// outlets for its article by now). The event assignment is never touched here.
-fn insert_mention(tx: &Transaction<'_>, sourced: &SourcedMention, refreshed: Option<&str>) -> Result<(), StoreError> {
+/// Stores an event mention if it is new. A mention's row is written once: only its assignment to
+/// an event changes later (see [`upsert_event`]).
+fn insert_mention(tx: &Transaction<'_>, sourced: &SourcedMention) -> Result<(), StoreError> {
     let m = &sourced.mention;
-    let made;
-    let json = match refreshed {
-        Some(json) => json,
-        None => {
-            made = to_json(sourced, || format!("event mention {}", m.id))?;
-            made.as_str()
-        }
-    };
-    let sql = if refreshed.is_some() {
-        "INSERT INTO event_mentions (id, article_id, sub_event_type, date_start, date_end, json, country)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-         ON CONFLICT (id) DO UPDATE SET
-             article_id = excluded.article_id,
-             sub_event_type = excluded.sub_event_type,
-             date_start = excluded.date_start,
-             date_end = excluded.date_end,
-             json = excluded.json,
-             country = excluded.country"
-    } else {
+    let json = to_json(sourced, || format!("event mention {}", m.id))?;
+    let sql =
         "INSERT OR IGNORE INTO event_mentions (id, article_id, sub_event_type, date_start, date_end, json, country)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
-    };
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
     let time = m.time.as_ref().map(|t| t.value);
     tx.prepare_cached(sql)?.execute(params![
         m.id,
@@ -141,17 +122,27 @@ fn insert_mention(tx: &Transaction<'_>, sourced: &SourcedMention, refreshed: Opt
 }
 
 /// Replaces one event and everything derived from it. Returns whether the id was already stored.
+///
+/// The event's row holds the event without its mentions and the ids of its mentions in order
+/// (schema 8); each mention is written once, in its own row, and only its assignment to an event
+/// changes afterwards. Sources' outlets are read from the sightings (see `read::complete`).
 fn upsert_event(tx: &Transaction<'_>, event: &Event) -> Result<bool, StoreError> {
-    let stored: Option<String> =
-        tx.prepare_cached("SELECT json FROM events WHERE id = ?1")?.query_row([&event.id], |r| r.get(0)).optional()?;
+    let stored: Option<(String, String)> = tx
+        .prepare_cached("SELECT json, mention_ids FROM events WHERE id = ?1")?
+        .query_row([&event.id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
     let existed = stored.is_some();
 
-    let json = to_json(event, || format!("event {}", event.id))?;
+    let json = to_json(&without_mentions(event), || format!("event {}", event.id))?;
+    let ids: Vec<&str> = event.mentions.iter().map(|m| m.mention.id.as_str()).collect();
+    let ids_json = to_json(&ids, || format!("mention ids of event {}", event.id))?;
     // Re-merging a window hands back every event in it, most of them unchanged: those are left
     // alone, so they neither cost writes nor show up in the change journal (kept by triggers).
-    if stored.as_deref() == Some(json.as_str()) {
-        return Ok(true);
-    }
+    let mut members: HashSet<String> = match stored {
+        Some((old_json, old_ids)) if old_json == json && old_ids == ids_json => return Ok(true),
+        Some((_, old_ids)) => from_json(&old_ids, || format!("mention ids of event {}", event.id))?,
+        None => HashSet::new(),
+    };
 
     let date = event.date.as_ref();
     let place = event.place.as_ref();
@@ -165,13 +156,13 @@ fn upsert_event(tx: &Transaction<'_>, event: &Event) -> Result<bool, StoreError>
              country, admin1, location, place_id, latitude, longitude, geo_precision,
              actor1, actor1_id, actor2, actor2_id, assoc_actors, weapon,
              fatalities_low, fatalities_best, fatalities_high, injured_low, injured_best, injured_high,
-             n_articles, n_outlets, json)
+             n_articles, n_outlets, json, mention_ids)
          VALUES (
              :id, :event_type, :sub_event_type, :date, :date_end, :date_precision,
              :country, :admin1, :location, :place_id, :latitude, :longitude, :geo_precision,
              :actor1, :actor1_id, :actor2, :actor2_id, :assoc_actors, :weapon,
              :fatalities_low, :fatalities_best, :fatalities_high, :injured_low, :injured_best, :injured_high,
-             :n_articles, :n_outlets, :json)
+             :n_articles, :n_outlets, :json, :mention_ids)
          ON CONFLICT (id) DO UPDATE SET
              event_type = excluded.event_type,
              sub_event_type = excluded.sub_event_type,
@@ -200,6 +191,7 @@ fn upsert_event(tx: &Transaction<'_>, event: &Event) -> Result<bool, StoreError>
              n_articles = excluded.n_articles,
              n_outlets = excluded.n_outlets,
              json = excluded.json,
+             mention_ids = excluded.mention_ids,
              updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
     )?
     .execute(named_params! {
@@ -231,26 +223,17 @@ fn upsert_event(tx: &Transaction<'_>, event: &Event) -> Result<bool, StoreError>
         ":n_articles": event.article_count(),
         ":n_outlets": outlets.len(),
         ":json": json,
+        ":mention_ids": ids_json,
     })?;
 
     // What the previous version of this event derived is brought up to date by difference: a
     // much-reported event gains a source or two per batch, and rewriting all its mentions and
     // sources each time made writing it cost as much as its whole history.
-    let mut stored: HashMap<String, String> = HashMap::new();
-    {
-        let mut members = tx.prepare_cached("SELECT id, json FROM event_mentions WHERE event_id = ?1")?;
-        let rows = members.query_map([&event.id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
-        for row in rows {
-            let (id, json) = row?;
-            stored.insert(id, json);
-        }
-    }
     tx.prepare_cached("DELETE FROM attributions WHERE event_id = ?1")?.execute([&event.id])?;
 
     for sourced in &event.mentions {
-        let json = to_json(sourced, || format!("event mention {}", sourced.mention.id))?;
-        // Unchanged and already this event's: its row and its source row stand as they are.
-        if stored.remove(&sourced.mention.id).is_some_and(|old| old == json) {
+        // Already this event's: its row and its source row stand as they are.
+        if members.remove(&sourced.mention.id) {
             continue;
         }
         // A mention moved here from another event leaves that event's source row behind.
@@ -258,11 +241,14 @@ fn upsert_event(tx: &Transaction<'_>, event: &Event) -> Result<bool, StoreError>
             .prepare_cached("SELECT event_id FROM event_mentions WHERE id = ?1")?
             .query_row([&sourced.mention.id], |r| r.get(0))
             .optional()?;
-        if let Some(Some(previous)) = previous.filter(|p| p.as_deref() != Some(event.id.as_str())) {
-            tx.prepare_cached("DELETE FROM event_sources WHERE event_id = ?1 AND mention_id = ?2")?
-                .execute([&previous, &sourced.mention.id])?;
+        match &previous {
+            None => insert_mention(tx, sourced)?,
+            Some(Some(previous)) if previous != &event.id => {
+                tx.prepare_cached("DELETE FROM event_sources WHERE event_id = ?1 AND mention_id = ?2")?
+                    .execute([previous, &sourced.mention.id])?;
+            }
+            Some(_) => {}
         }
-        insert_mention(tx, sourced, Some(&json))?;
         tx.prepare_cached("UPDATE event_mentions SET event_id = ?1 WHERE id = ?2")?
             .execute([&event.id, &sourced.mention.id])?;
         let source = &sourced.source;
@@ -285,9 +271,11 @@ fn upsert_event(tx: &Transaction<'_>, event: &Event) -> Result<bool, StoreError>
             sourced.mention.sentence.end,
         ])?;
     }
-    // Members no longer in the event: unassigned, their source rows gone.
-    for id in stored.keys() {
-        tx.prepare_cached("UPDATE event_mentions SET event_id = NULL WHERE id = ?1")?.execute([id])?;
+    // Members no longer in the event: unassigned unless another event of this batch took them
+    // already, their source rows here gone.
+    for id in &members {
+        tx.prepare_cached("UPDATE event_mentions SET event_id = NULL WHERE id = ?1 AND event_id = ?2")?
+            .execute([id, &event.id])?;
         tx.prepare_cached("DELETE FROM event_sources WHERE event_id = ?1 AND mention_id = ?2")?
             .execute([&event.id, id])?;
     }
