@@ -683,13 +683,13 @@ fn component_of(
                     }
                     covered.push(clipped);
                     let window = Window::Country(country.clone(), clipped.0, clipped.1);
-                    found.extend(store.mentions_for_merge(Some(&window), &[])?);
+                    found.extend(store.mentions_for_merge_except(Some(&window), &[], &seen)?);
                 }
             }
         }
         for (day, sub_event_type) in days {
             if reach.iter().any(|r| r.0 <= day && day <= r.1) && days_done.insert((day, sub_event_type)) {
-                found.extend(store.mentions_for_merge(Some(&Window::Day(day, sub_event_type)), &[])?);
+                found.extend(store.mentions_for_merge_except(Some(&Window::Day(day, sub_event_type)), &[], &seen)?);
             }
         }
         let articles: Vec<String> = frontier
@@ -704,7 +704,7 @@ fn component_of(
         let events: Vec<String> =
             frontier.iter().filter_map(|(_, e)| e.clone()).filter(|e| events_done.insert(e.clone())).collect();
         if !events.is_empty() {
-            found.extend(store.mentions_for_merge(None, &events)?);
+            found.extend(store.mentions_for_merge_except(None, &events, &seen)?);
         }
         *reads += found.len();
         pool.extend(found.into_iter().filter(|(m, _)| seen.insert(m.mention.id.clone())));

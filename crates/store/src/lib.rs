@@ -355,6 +355,19 @@ pub trait Store: Send {
         event_ids: &[String],
     ) -> Result<Vec<(SourcedMention, Option<String>)>, StoreError>;
 
+    /// [`Store::mentions_for_merge`] without the mentions whose ids are in `known`, which the
+    /// caller holds already: a backend that can tell ids from an index leaves their rows unread.
+    fn mentions_for_merge_except(
+        &self,
+        window: Option<&Window>,
+        event_ids: &[String],
+        known: &std::collections::HashSet<String>,
+    ) -> Result<Vec<(SourcedMention, Option<String>)>, StoreError> {
+        let mut found = self.mentions_for_merge(window, event_ids)?;
+        found.retain(|(m, _)| !known.contains(&m.mention.id));
+        Ok(found)
+    }
+
     /// Every event mention of these articles, with the event it is assigned to, in the order of
     /// [`Store::mentions_for_merge`]. Re-merging needs an article's other mentions: mentions of
     /// one article may be merged whatever their dates.

@@ -2,7 +2,7 @@
 
 pub(crate) mod codec;
 mod live;
-mod read;
+pub(crate) mod read;
 mod schema;
 mod watch;
 mod write;
@@ -157,7 +157,16 @@ impl Store for SqliteStore {
         window: Option<&crate::Window>,
         event_ids: &[String],
     ) -> Result<Vec<(SourcedMention, Option<String>)>, StoreError> {
-        read::mentions_for_merge(&self.conn, window, event_ids)
+        read::mentions_for_merge(&self.conn, window, event_ids, &Default::default())
+    }
+
+    fn mentions_for_merge_except(
+        &self,
+        window: Option<&crate::Window>,
+        event_ids: &[String],
+        known: &std::collections::HashSet<String>,
+    ) -> Result<Vec<(SourcedMention, Option<String>)>, StoreError> {
+        read::mentions_for_merge(&self.conn, window, event_ids, known)
     }
 
     fn mentions_of_articles(

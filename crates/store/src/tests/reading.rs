@@ -184,16 +184,30 @@ suite!(
 );
 
 /// Regression: a merge window fetched every mention row of the year before it to test a column
-/// its index lacked (on a 300,000-article ledger, 10,112 rows fetched to keep 2). Each index a
-/// window reads by must hold every column that window tests.
+/// its index lacked (on a 300,000-article ledger, 10,112 rows fetched to keep 2), and the rows of
+/// mentions the component search had read already (about 70% of them). Each statement that reads
+/// the ids of a window or of an event's members is answered from an index alone.
 #[test]
-fn merge_window_indexes_hold_every_column_a_window_tests() {
+fn merge_window_ids_are_read_from_indexes_alone() {
+    use crate::sqlite::read::{window_ids_sql, EVENT_MEMBER_IDS_SQL};
+    use crate::Window;
     let store = SqliteStore::open_in_memory().unwrap();
-    let columns = |index: &str| {
-        store.column(&format!("SELECT name FROM pragma_index_info('{index}') ORDER BY seqno")).into_iter().flatten()
-    };
-    // Window::Country: country = ? AND date_start BETWEEN ? AND ? AND date_end >= ?
-    assert_eq!(columns("event_mentions_country").collect::<Vec<_>>(), ["country", "date_start", "date_end"]);
-    // Window::Day: date_start = ? AND date_end = ? AND sub_event_type = ?
-    assert_eq!(columns("event_mentions_dates").collect::<Vec<_>>(), ["date_start", "date_end", "sub_event_type"]);
+    let day = d(2020, 1, 3);
+    let windows = [
+        Window::Dates(day, day),
+        Window::Country("IQ".into(), day, day),
+        Window::Day(day, SubEventType::AirDroneStrike),
+    ];
+    let statements = windows.iter().map(|w| window_ids_sql(w).0).chain([EVENT_MEMBER_IDS_SQL]);
+    for sql in statements {
+        let mut stmt = store.conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+        // Unbound parameters are NULL: the plan does not depend on their values.
+        let mut rows = stmt.raw_query();
+        let mut plan = String::new();
+        while let Some(row) = rows.next().unwrap() {
+            plan.push_str(&row.get::<_, String>(3).unwrap());
+            plan.push_str(" | ");
+        }
+        assert!(plan.contains("USING COVERING INDEX"), "{sql}\n{plan}");
+    }
 }
