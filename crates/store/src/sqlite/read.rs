@@ -4,7 +4,7 @@ use super::codec::{date_text, from_json, mentions_from_json, parse_date, parse_s
 use crate::{span_floor, ArticleSighting, Counts, EventFilter, LogEntry, StoreError, StoredArticle, Window};
 use chrono::NaiveDate;
 use rusqlite::types::Value;
-use rusqlite::{named_params, params, Connection, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension};
 use sitrep_model::{Article, Event, SourcedMention};
 use std::collections::{HashMap, HashSet};
 
@@ -43,25 +43,23 @@ pub(crate) fn near_duplicate_candidates(
     Ok(out)
 }
 
-/// The statement reading the ids of a window's mentions, and its named parameters.
-pub(crate) fn window_ids_sql(window: &Window) -> (&'static str, &'static [&'static str]) {
+/// The statement reading the ids of a window's mentions. Its parameters are among `:key`,
+/// `:floor`, `:start` and `:end`.
+pub(crate) fn window_ids_sql(window: &Window) -> &'static str {
     // A window is read as an index range on the start date: without a lower bound it would scan
     // every mention starting before the window's end, which grows with the ledger and made ingest
     // quadratic.
     match window {
-        Window::Dates(..) => (
-            "SELECT id FROM event_mentions WHERE date_start BETWEEN :floor AND :end AND date_end >= :start",
-            &[":floor", ":start", ":end"],
-        ),
-        Window::Country(..) => (
+        Window::Dates(..) => {
+            "SELECT id FROM event_mentions WHERE date_start BETWEEN :floor AND :end AND date_end >= :start"
+        }
+        Window::Country(..) => {
             "SELECT id FROM event_mentions
-             WHERE country = :key AND date_start BETWEEN :floor AND :end AND date_end >= :start",
-            &[":key", ":floor", ":start", ":end"],
-        ),
-        Window::Day(..) => (
-            "SELECT id FROM event_mentions WHERE date_start = :start AND date_end = :end AND sub_event_type = :key",
-            &[":key", ":start", ":end"],
-        ),
+             WHERE country = :key AND date_start BETWEEN :floor AND :end AND date_end >= :start"
+        }
+        Window::Day(..) => {
+            "SELECT id FROM event_mentions WHERE date_start = :start AND date_end = :end AND sub_event_type = :key"
+        }
     }
 }
 
@@ -94,19 +92,17 @@ pub(crate) fn mentions_for_merge(
             Window::Day(day, sub_event_type) => (*day, *day, Some(sub_event_type.as_str())),
         };
         let (start, floor, end) = (date_text(Some(start)), date_text(Some(span_floor(start))), date_text(Some(end)));
-        let (sql, names) = window_ids_sql(window);
-        let value = |name: &str| -> &dyn rusqlite::ToSql {
-            match name {
-                ":key" => &key,
-                ":floor" => &floor,
-                ":start" => &start,
-                _ => &end,
+        let mut stmt = conn.prepare_cached(window_ids_sql(window))?;
+        let values: [(&str, &dyn rusqlite::ToSql); 4] =
+            [(":key", &key), (":floor", &floor), (":start", &start), (":end", &end)];
+        for (name, value) in values {
+            if let Some(index) = stmt.parameter_index(name)? {
+                stmt.raw_bind_parameter(index, value)?;
             }
-        };
-        let params: Vec<(&str, &dyn rusqlite::ToSql)> = names.iter().map(|n| (*n, value(n))).collect();
-        let mut stmt = conn.prepare_cached(sql)?;
-        for id in stmt.query_map(params.as_slice(), |r| r.get::<_, String>(0))? {
-            keep(id?);
+        }
+        let mut rows = stmt.raw_query();
+        while let Some(row) = rows.next()? {
+            keep(row.get(0)?);
         }
     }
     if !event_ids.is_empty() {
@@ -124,20 +120,13 @@ pub(crate) fn mentions_for_merge(
         return Ok(Vec::new());
     }
     let ids = to_json(&wanted, || "mention id list".to_string())?;
-    let mut stmt = conn.prepare_cached(
+    mentions_where(
+        conn,
         "SELECT id, json, event_id FROM event_mentions
          WHERE id IN (SELECT value FROM json_each(?1))
          ORDER BY date_start IS NULL, date_start, id",
-    )?;
-    let rows = stmt
-        .query_map([ids], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?)))?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (id, json, event_id) = row?;
-        let mention: SourcedMention = from_json(&json, || format!("event mention {id}"))?;
-        out.push((mention, event_id));
-    }
-    Ok(out)
+        &ids,
+    )
 }
 
 pub(crate) fn mentions_of_articles(
@@ -145,14 +134,25 @@ pub(crate) fn mentions_of_articles(
     article_ids: &[String],
 ) -> Result<Vec<(SourcedMention, Option<String>)>, StoreError> {
     let ids = to_json(article_ids, || "article id list".to_string())?;
-    let mut stmt = conn.prepare_cached(
+    mentions_where(
+        conn,
         "SELECT id, json, event_id FROM event_mentions
-         WHERE article_id IN (SELECT value FROM json_each(:ids))
+         WHERE article_id IN (SELECT value FROM json_each(?1))
          ORDER BY date_start IS NULL, date_start, id",
-    )?;
-    let rows = stmt.query_map(named_params! { ":ids": ids }, |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?))
-    })?;
+        &ids,
+    )
+}
+
+/// The mentions a statement selects as `(id, json, event_id)` rows, with a JSON array of ids as
+/// its one parameter.
+fn mentions_where(
+    conn: &Connection,
+    sql: &str,
+    ids: &str,
+) -> Result<Vec<(SourcedMention, Option<String>)>, StoreError> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let rows = stmt
+        .query_map([ids], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?)))?;
     let mut out = Vec::new();
     for row in rows {
         let (id, json, event_id) = row?;

@@ -198,7 +198,7 @@ fn merge_window_ids_are_read_from_indexes_alone() {
         Window::Country("IQ".into(), day, day),
         Window::Day(day, SubEventType::AirDroneStrike),
     ];
-    let statements = windows.iter().map(|w| window_ids_sql(w).0).chain([EVENT_MEMBER_IDS_SQL]);
+    let statements = windows.iter().map(window_ids_sql).chain([EVENT_MEMBER_IDS_SQL]);
     for sql in statements {
         let mut stmt = store.conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
         // Unbound parameters are NULL: the plan does not depend on their values.
