@@ -108,41 +108,98 @@ pub fn ingest_sources(
     progress: &mut dyn FnMut(Progress),
 ) -> Result<IngestReport, PipelineError> {
     let mut run = Run::new(analyzer, options);
-    if run.threads <= 1 {
+    // A ledger that cannot be opened a second time is analysed and written on this thread, batch
+    // after batch: slower, the same ledger.
+    let lookup = if run.threads > 1 { store.reader().ok().flatten() } else { None };
+    let Some(lookup) = lookup else {
         for source in sources {
-            run.take(store, reader.read(source), progress)?;
-            run.source_done(source.size(), progress);
+            run.write_through(store, reader.read(source), progress)?;
+            run.source_done(source.size());
+            progress(run.state);
         }
-        return run.finish(store, progress);
-    }
-    // Reading (parsing, HTML extraction, language detection) runs on a thread of its own, ahead
-    // of the rest; items come in order through a bounded channel.
+        return run.finish_through(store, progress);
+    };
+    // Three stages, each on its own thread, handing work on through bounded channels: reading
+    // (parsing, HTML extraction, language detection); analysing (cleaning, checks for copies
+    // through the second handle, recognition and extraction, on a pool of `threads`); and, on
+    // this thread, merging and writing, batch after batch in the order read. Analysis runs up to
+    // [`WRITE_AHEAD`] batches ahead of the writer, so neither waits for the other batch by batch.
     enum Read {
         Item(Box<Item>),
         SourceDone(u64),
     }
     std::thread::scope(|scope| {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Read>(run.batch_size.min(4096));
+        let (items, read) = std::sync::mpsc::sync_channel::<Read>(run.batch_size.min(4096));
         scope.spawn(move || {
             for source in sources {
                 for item in reader.read(source) {
-                    if tx.send(Read::Item(Box::new(item))).is_err() {
+                    if items.send(Read::Item(Box::new(item))).is_err() {
                         return; // ingest stopped on an error
                     }
                 }
-                if tx.send(Read::SourceDone(source.size())).is_err() {
+                if items.send(Read::SourceDone(source.size())).is_err() {
                     return;
                 }
             }
         });
-        for read in rx {
-            match read {
-                Read::Item(item) => run.take(store, [*item], progress)?,
-                Read::SourceDone(size) => run.source_done(size, progress),
+        let (batches, analysed) = std::sync::mpsc::sync_channel::<Analysed>(WRITE_AHEAD);
+        let analysing = scope.spawn(move || -> Result<(), PipelineError> {
+            let lookup: &dyn Store = lookup.as_ref();
+            let hand_on = |run: &mut Run, batch: Pending| {
+                let report = std::mem::take(&mut run.report);
+                // A closed channel means the writer stopped on an error, which it reports.
+                batches.send(Analysed { batch, report, state: run.state }).is_ok()
+            };
+            for read in read {
+                let batch = match read {
+                    Read::Item(item) => match run.push(*item) {
+                        true => run.analyse_chunk(lookup)?,
+                        false => continue,
+                    },
+                    Read::SourceDone(size) => {
+                        run.source_done(size);
+                        Pending::default()
+                    }
+                };
+                if !hand_on(&mut run, batch) {
+                    return Ok(());
+                }
             }
+            for batch in run.finish(lookup)? {
+                if !hand_on(&mut run, batch) {
+                    return Ok(());
+                }
+            }
+            Ok(())
+        });
+        let mut report = IngestReport::default();
+        let mut written = Ok(());
+        for Analysed { batch, report: analysis, state } in analysed {
+            // The analysis counts come first: writing corrects them (articles another writer stored
+            // meanwhile).
+            report.absorb(analysis);
+            written = flush(store, batch, &mut report);
+            if written.is_err() {
+                break; // dropping the channel stops the analysis
+            }
+            progress(state);
         }
-        run.finish(store, progress)
+        let analysed = analysing.join().map_err(|_| PipelineError::Worker)?;
+        written?;
+        analysed?;
+        Ok(report)
     })
+}
+
+/// Batches analysis may run ahead of the writer: each one waiting costs its articles' memory.
+const WRITE_AHEAD: usize = 1;
+
+/// A batch analysed and ready to write, with the counts analysing it gave and the progress when
+/// it was complete.
+struct Analysed {
+    batch: Pending,
+    report: IngestReport,
+    state: Progress,
 }
 
 /// Ingests items read elsewhere — what `watch` gets from `Reader::poll` on a feed — into `store`.
@@ -154,8 +211,8 @@ pub fn ingest_items(
     progress: &mut dyn FnMut(Progress),
 ) -> Result<IngestReport, PipelineError> {
     let mut run = Run::new(analyzer, options);
-    run.take(store, items, progress)?;
-    run.finish(store, progress)
+    run.write_through(store, items, progress)?;
+    run.finish_through(store, progress)
 }
 
 /// Ingests already-read items as one transaction: how a queue worker writes the items of the
@@ -167,13 +224,17 @@ pub fn ingest_batch(
     items: impl IntoIterator<Item = Item>,
 ) -> Result<IngestReport, PipelineError> {
     let mut run = Run::new(analyzer, &IngestOptions { batch_size: usize::MAX, threads: 1 });
-    run.take(store, items, &mut |_| {})?;
-    run.finish(store, &mut |_| {})
+    run.write_through(store, items, &mut |_| {})?;
+    run.finish_through(store, &mut |_| {})
 }
 
-/// One ingest run. Articles are read in chunks of a batch's size; each chunk is prepared (in
-/// parallel), checked against the ledger for copies (in order), analysed (in parallel, while the
-/// batch before it is written) and becomes the next batch to write.
+/// Batches analysed whose checks for copies the next chunk's checks must see: those the writer
+/// may not have written yet (one being written, [`WRITE_AHEAD`] waiting) and one more.
+const UNWRITTEN: usize = WRITE_AHEAD + 2;
+
+/// The analysing side of one ingest run. Articles are read in chunks of a batch's size; each
+/// chunk is prepared (in parallel), checked for copies against the ledger and the batches not
+/// yet written (in order) and analysed (in parallel), and becomes the next batch to write.
 struct Run<'a> {
     analyzer: &'a Analyzer,
     batch_size: usize,
@@ -183,19 +244,10 @@ struct Run<'a> {
     chunk: Vec<RawArticle>,
     /// The batch being filled: skipped inputs' log lines wait here too.
     pending: Pending,
-    /// The batch analysed and not yet written: copies are checked against it as well as the store.
-    ready: Option<Pending>,
-    /// A read-only handle on the ledger, so that the next chunk is checked for copies while the
-    /// batch before it is written (several threads only; `None` when the store has none).
-    lookup: Lookup,
+    /// What the checks for copies need of the last batches analysed (see [`UNWRITTEN`]), oldest
+    /// first: the store may not hold them yet.
+    unwritten: std::collections::VecDeque<Pending>,
     state: Progress,
-}
-
-/// The second handle [`Run`] checks copies with, once asked for.
-enum Lookup {
-    NotAsked,
-    None,
-    Reader(Box<dyn Store>),
 }
 
 impl<'a> Run<'a> {
@@ -207,139 +259,97 @@ impl<'a> Run<'a> {
             report: IngestReport::default(),
             chunk: Vec::new(),
             pending: Pending::default(),
-            ready: None,
-            lookup: Lookup::NotAsked,
+            unwritten: Default::default(),
             state: Progress::default(),
         }
     }
 
-    /// Takes items, writing a batch whenever a chunk is full.
-    fn take(
+    /// Takes one item: whether the chunk is now full, to analyse.
+    fn push(&mut self, item: Item) -> bool {
+        match item {
+            Item::Skipped(s) => {
+                self.report.skip(s.code, &s.origin.to_string(), &s.message);
+                self.pending.batch.log.push(LogEntry {
+                    origin: s.origin.to_string(),
+                    severity: Severity::Error,
+                    code: s.code.to_string(),
+                    message: s.message,
+                });
+                false
+            }
+            Item::Article(raw) => {
+                self.report.articles_read += 1;
+                self.state.articles_read += 1;
+                self.chunk.push(raw);
+                self.chunk.len() >= self.batch_size
+            }
+        }
+    }
+
+    fn source_done(&mut self, size: u64) {
+        self.state.files_done += 1;
+        self.state.bytes_done += size;
+    }
+
+    /// Prepares, checks (against `checks` and the batches not yet written) and analyses the chunk
+    /// read: the next batch to write.
+    fn analyse_chunk(&mut self, checks: &dyn Store) -> Result<Pending, PipelineError> {
+        let chunk = std::mem::take(&mut self.chunk);
+        let mut pending = std::mem::take(&mut self.pending);
+        let prepared = prepare_all(self.threads, chunk);
+        let unwritten: Vec<&Pending> = self.unwritten.iter().collect();
+        let fresh = admit_all(checks, &unwritten, &mut pending, &mut self.report, prepared)?;
+        let analyzer = self.analyzer;
+        let analyses = par_map(self.threads, fresh, |p| analyse(analyzer, p));
+        for (prepared, analysis) in analyses {
+            record(&mut pending, &mut self.report, prepared, analysis);
+        }
+        let (batch, seen) = pending.split_for_checks();
+        if self.unwritten.len() >= UNWRITTEN {
+            self.unwritten.pop_front();
+        }
+        self.unwritten.push_back(seen);
+        Ok(batch)
+    }
+
+    /// The batches left: the last chunk's, and one with the skipped inputs read after it.
+    fn finish(&mut self, checks: &dyn Store) -> Result<Vec<Pending>, PipelineError> {
+        let mut rest = Vec::new();
+        if !self.chunk.is_empty() {
+            rest.push(self.analyse_chunk(checks)?);
+        }
+        rest.push(std::mem::take(&mut self.pending));
+        Ok(rest)
+    }
+
+    /// Analyses and writes `items` on this thread, one batch after another.
+    fn write_through(
         &mut self,
         store: &mut dyn Store,
         items: impl IntoIterator<Item = Item>,
         progress: &mut dyn FnMut(Progress),
     ) -> Result<(), PipelineError> {
         for item in items {
-            match item {
-                Item::Skipped(s) => {
-                    self.report.skip(s.code, &s.origin.to_string(), &s.message);
-                    self.pending.batch.log.push(LogEntry {
-                        origin: s.origin.to_string(),
-                        severity: Severity::Error,
-                        code: s.code.to_string(),
-                        message: s.message,
-                    });
-                }
-                Item::Article(raw) => {
-                    self.report.articles_read += 1;
-                    self.state.articles_read += 1;
-                    self.chunk.push(raw);
-                    if self.chunk.len() >= self.batch_size {
-                        self.step(store)?;
-                        progress(self.state);
-                    }
-                }
+            if self.push(item) {
+                let batch = self.analyse_chunk(&*store)?;
+                flush(store, batch, &mut self.report)?;
+                // The store holds it now.
+                self.unwritten.clear();
+                progress(self.state);
             }
         }
-        Ok(())
-    }
-
-    fn source_done(&mut self, size: u64, progress: &mut dyn FnMut(Progress)) {
-        self.state.files_done += 1;
-        self.state.bytes_done += size;
-        progress(self.state);
-    }
-
-    /// Prepares, checks and analyses the chunk read, writing the batch before it meanwhile.
-    fn step(&mut self, store: &mut dyn Store) -> Result<(), PipelineError> {
-        let chunk = std::mem::take(&mut self.chunk);
-        let prepared = par_map(self.threads, chunk, |raw| {
-            let prepared = prepare(&raw);
-            let signature = prepared.as_ref().and_then(|p| {
-                let period = sitrep_text::period(p.article.published.map(|d| d.num_days_from_ce()));
-                sitrep_text::Signature::of(&p.article.text, &p.regions).map(|s| (s, period))
-            });
-            (raw, prepared, signature)
-        });
-        let pending = std::mem::take(&mut self.pending);
-        let analyzer = self.analyzer;
-        let threads = self.threads;
-        if threads > 1 && matches!(self.lookup, Lookup::NotAsked) {
-            // A ledger that cannot be opened a second time is checked on this thread, as without
-            // threads: slower, the same answers.
-            self.lookup = match store.reader() {
-                Ok(Some(reader)) => Lookup::Reader(reader),
-                Ok(None) | Err(_) => Lookup::None,
-            };
-        }
-        let (mut pending, analyses) = match (&mut self.lookup, self.ready.take()) {
-            // Checking this chunk for copies and analysing it run beside the writing of the batch
-            // before it. The checks read the ledger through the second handle, which sees that
-            // batch or not depending on timing, and that batch from memory either way: the same
-            // answers as checking before writing.
-            (Lookup::Reader(lookup), Some(ready)) => {
-                let (ready, seen) = ready.split_for_checks();
-                let lookup: &mut dyn Store = lookup.as_mut();
-                std::thread::scope(|scope| {
-                    let checking = scope.spawn(move || -> Result<_, PipelineError> {
-                        let mut pending = pending;
-                        let mut report = IngestReport::default();
-                        let fresh = admit_all(lookup, Some(&seen), &mut pending, &mut report, prepared)?;
-                        let analyses = par_map(threads, fresh, |p| analyse(analyzer, p));
-                        Ok((pending, report, analyses))
-                    });
-                    let written = flush(store, ready, &mut self.report);
-                    let checked = checking.join().map_err(|_| PipelineError::Worker)?;
-                    written?;
-                    let (pending, report, analyses) = checked?;
-                    self.report.absorb(report);
-                    Ok::<_, PipelineError>((pending, analyses))
-                })?
-            }
-            (_, ready) => {
-                let mut pending = pending;
-                let fresh = admit_all(&*store, ready.as_ref(), &mut pending, &mut self.report, prepared)?;
-                let analyses = if threads > 1 {
-                    // The batch before this one is merged and written on this thread meanwhile.
-                    std::thread::scope(|scope| {
-                        let analysing = scope.spawn(|| par_map(threads, fresh, |p| analyse(analyzer, p)));
-                        let written = ready.map(|r| flush(store, r, &mut self.report)).transpose();
-                        let analyses = analysing.join().map_err(|_| PipelineError::Worker)?;
-                        written.map(|_| analyses)
-                    })?
-                } else {
-                    let analyses = par_map(1, fresh, |p| analyse(analyzer, p));
-                    if let Some(r) = ready {
-                        flush(store, r, &mut self.report)?;
-                    }
-                    analyses
-                };
-                (pending, analyses)
-            }
-        };
-        for (prepared, analysis) in analyses {
-            record(&mut pending, &mut self.report, prepared, analysis);
-        }
-        self.ready = Some(pending);
         Ok(())
     }
 
     /// Writes everything read and gives the report.
-    fn finish(
+    fn finish_through(
         mut self,
         store: &mut dyn Store,
         progress: &mut dyn FnMut(Progress),
     ) -> Result<IngestReport, PipelineError> {
-        if !self.chunk.is_empty() {
-            self.step(store)?;
+        for batch in self.finish(&*store)? {
+            flush(store, batch, &mut self.report)?;
         }
-        if let Some(ready) = self.ready.take() {
-            flush(store, ready, &mut self.report)?;
-        }
-        // Skipped inputs read after the last article.
-        let rest = std::mem::take(&mut self.pending);
-        flush(store, rest, &mut self.report)?;
         progress(self.state);
         Ok(self.report)
     }
@@ -375,31 +385,43 @@ pub fn par_map<T: Send, U: Send>(threads: usize, items: Vec<T>, f: impl Fn(T) ->
     done.into_iter().map(|(_, u)| u).collect()
 }
 
+/// Cleans and signs a chunk of raw articles on up to `threads` threads, in order.
+fn prepare_all(threads: usize, chunk: Vec<RawArticle>) -> Vec<Prepped> {
+    par_map(threads, chunk, |raw| {
+        let prepared = prepare(&raw);
+        let signature = prepared.as_ref().and_then(|p| {
+            let period = sitrep_text::period(p.article.published.map(|d| d.num_days_from_ce()));
+            sitrep_text::Signature::of(&p.article.text, &p.regions).map(|s| (s, period))
+        });
+        (raw, prepared, signature)
+    })
+}
+
 /// An article read, cleaned (`None`: nothing but boilerplate) and signed with its period.
 type Prepped = (RawArticle, Option<Prepared>, Option<(sitrep_text::Signature, u64)>);
 
 /// [`admit`] for each article of a chunk, in order: the new ones, to analyse.
 fn admit_all(
     store: &dyn Store,
-    ready: Option<&Pending>,
+    unwritten: &[&Pending],
     pending: &mut Pending,
     report: &mut IngestReport,
     chunk: Vec<Prepped>,
 ) -> Result<Vec<Prepared>, PipelineError> {
     let mut fresh = Vec::new();
     for (raw, prepared, signature) in chunk {
-        if let Some(p) = admit(store, ready, pending, report, raw, prepared, signature)? {
+        if let Some(p) = admit(store, unwritten, pending, report, raw, prepared, signature)? {
             fresh.push(p);
         }
     }
     Ok(fresh)
 }
 
-/// Checks one prepared article against the ledger, the batch being written and the one being
+/// Checks one prepared article against the ledger, the batches not yet written and the one being
 /// filled: a sighting always; the prepared article back when its text is new.
 fn admit(
     store: &dyn Store,
-    ready: Option<&Pending>,
+    unwritten: &[&Pending],
     pending: &mut Pending,
     report: &mut IngestReport,
     raw: RawArticle,
@@ -437,13 +459,13 @@ fn admit(
         origin: origin.clone(),
     };
     let held = |p: &Pending| p.ids_in_batch.contains(&id);
-    if held(pending) || ready.is_some_and(held) || store.has_article(&id)? {
+    if held(pending) || unwritten.iter().any(|p| held(p)) || store.has_article(&id)? {
         pending.batch.sightings.push(sighting(id));
         report.duplicates += 1;
         return Ok(None);
     }
     if let Some((signature, period)) = &signature {
-        if let Some((original, similarity)) = near_duplicate_of(store, [ready, Some(&*pending)], signature, *period)? {
+        if let Some((original, similarity)) = near_duplicate_of(store, unwritten, pending, signature, *period)? {
             let reason = if similarity >= NEAR_IDENTICAL { "near_identical" } else { "trimmed_or_edited" };
             *report.near_duplicates.entry(reason.to_string()).or_default() += 1;
             pending.batch.log.push(LogEntry {
@@ -531,13 +553,14 @@ const NEAR_IDENTICAL: f64 = 0.9;
 /// the choice does not depend on the order candidates come in.
 fn near_duplicate_of(
     store: &dyn Store,
-    batches: [Option<&Pending>; 2],
+    unwritten: &[&Pending],
+    filling: &Pending,
     signature: &sitrep_text::Signature,
     period: u64,
 ) -> Result<Option<(String, f64)>, PipelineError> {
     let keys = signature.lookup_keys(period);
     let mut candidates = store.near_duplicate_candidates(&keys)?;
-    for pending in batches.into_iter().flatten() {
+    for pending in unwritten.iter().copied().chain([filling]) {
         let in_batch: BTreeSet<usize> =
             keys.iter().filter_map(|b| pending.bands_in_batch.get(b)).flatten().copied().collect();
         for index in in_batch {

@@ -69,6 +69,8 @@ impl Session {
 pub struct PgStore {
     /// Always `Some` until the store is dropped (see `Drop`).
     session: Option<Mutex<Session>>,
+    /// Where it connected, for a second, read-only connection ([`Store::reader`]).
+    url: String,
 }
 
 impl PgStore {
@@ -83,7 +85,7 @@ impl PgStore {
         let client = Client::connect(url, NoTls).map_err(|source| StoreError::Connect { url: redact(url), source })?;
         let mut session = Session { client, statements: HashMap::new() };
         schema::migrate(&mut session, target)?;
-        Ok(PgStore { session: Some(Mutex::new(session)) })
+        Ok(PgStore { session: Some(Mutex::new(session)), url: url.to_string() })
     }
 
     /// Connects to `url` for reading only (a web server's connections): the schema is never
@@ -103,7 +105,7 @@ impl PgStore {
                 redact(url)
             )));
         }
-        Ok(PgStore { session: Some(Mutex::new(session)) })
+        Ok(PgStore { session: Some(Mutex::new(session)), url: url.to_string() })
     }
 
     /// The schema version recorded in the database.
@@ -153,6 +155,10 @@ pub(crate) fn redact(url: &str) -> String {
 }
 
 impl Store for PgStore {
+    fn reader(&self) -> Result<Option<Box<dyn Store>>, StoreError> {
+        Ok(Some(Box::new(PgStore::open_read_only(&self.url)?)))
+    }
+
     fn has_article(&self, id: &str) -> Result<bool, StoreError> {
         read::has_article(&mut self.lock(), id)
     }
