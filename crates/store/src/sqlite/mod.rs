@@ -1,5 +1,6 @@
 //! The embedded SQLite ledger: one file, opened in WAL mode, upgraded in place on open.
 
+mod checkpoint;
 pub(crate) mod codec;
 mod live;
 pub(crate) mod read;
@@ -18,6 +19,8 @@ use sitrep_model::{Alert, ArticleId, Event, SourcedMention};
 use std::path::Path;
 use std::time::Duration;
 
+#[cfg(test)]
+pub(crate) use checkpoint::WRITER_AUTOCHECKPOINT;
 pub use schema::SCHEMA_VERSION;
 
 /// How long a writer waits for another process's transaction before giving up.
@@ -25,7 +28,19 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A ledger in one SQLite file (or in memory, for tests and dry runs).
 pub struct SqliteStore {
+    /// Declared first so that it is dropped first: the writer's connection, closing last, then
+    /// checkpoints what is left and removes the log.
+    pub(crate) checkpoint: Checkpoint,
     pub(crate) conn: Connection,
+}
+
+/// The checkpoint thread of a ledger file's writer, started at its first write.
+pub(crate) enum Checkpoint {
+    NotStarted,
+    /// In memory, read-only, not in WAL mode, or the thread could not start: the writer
+    /// checkpoints on its own, as SQLite does by default.
+    Writer,
+    Thread(checkpoint::Checkpointer),
 }
 
 impl SqliteStore {
@@ -39,7 +54,7 @@ impl SqliteStore {
     pub fn open_in_memory() -> Result<SqliteStore, StoreError> {
         let conn = Connection::open_in_memory()?;
         configure(&conn)?;
-        let mut store = SqliteStore { conn };
+        let mut store = SqliteStore { checkpoint: Checkpoint::NotStarted, conn };
         schema::migrate(&mut store.conn, SCHEMA_VERSION)?;
         Ok(store)
     }
@@ -71,7 +86,7 @@ impl SqliteStore {
                 path.display()
             )));
         }
-        Ok(SqliteStore { conn })
+        Ok(SqliteStore { checkpoint: Checkpoint::Writer, conn })
     }
 
     /// The schema version recorded in the file (`PRAGMA user_version`).
@@ -102,9 +117,31 @@ impl SqliteStore {
         // Ingest inserts into indexes keyed by hashes (content ids, mention ids), whose pages a
         // small cache keeps reading again: 64 MB holds the hot ones of a million-article ledger.
         conn.pragma_update(None, "cache_size", -64_000)?;
-        let mut store = SqliteStore { conn };
+        let mut store = SqliteStore { checkpoint: Checkpoint::NotStarted, conn };
         schema::migrate(&mut store.conn, target)?;
         Ok(store)
+    }
+
+    /// The checkpoint thread for this ledger, when it is a file in WAL mode; the writer's own
+    /// automatic checkpoint then waits for a longer log, for when the thread falls behind.
+    fn start_checkpoint(&self) -> Checkpoint {
+        let Some(path) = self.conn.path().filter(|p| !p.is_empty()) else {
+            return Checkpoint::Writer;
+        };
+        let wal = self
+            .conn
+            .pragma_query_value(None, "journal_mode", |row| row.get::<_, String>(0))
+            .is_ok_and(|mode| mode.eq_ignore_ascii_case("wal"));
+        if !wal {
+            return Checkpoint::Writer;
+        }
+        match checkpoint::Checkpointer::start(Path::new(path)) {
+            Ok(thread) => {
+                let _ = self.conn.pragma_update(None, "wal_autocheckpoint", checkpoint::WRITER_AUTOCHECKPOINT);
+                Checkpoint::Thread(thread)
+            }
+            Err(_) => Checkpoint::Writer,
+        }
     }
 }
 
@@ -177,7 +214,14 @@ impl Store for SqliteStore {
     }
 
     fn write_batch(&mut self, batch: &Batch) -> Result<BatchOutcome, StoreError> {
-        write::write_batch(&mut self.conn, batch)
+        if matches!(self.checkpoint, Checkpoint::NotStarted) {
+            self.checkpoint = self.start_checkpoint();
+        }
+        let outcome = write::write_batch(&mut self.conn, batch)?;
+        if let Checkpoint::Thread(thread) = &self.checkpoint {
+            thread.wake();
+        }
+        Ok(outcome)
     }
 
     fn write_planned(

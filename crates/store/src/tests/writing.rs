@@ -299,3 +299,30 @@ fn an_event_row_keeps_its_mention_ids_not_its_mentions() {
         assert_eq!(store.event(&event.id).unwrap().as_ref(), Some(event));
     }
 }
+
+/// A ledger file's log is checkpointed by a thread of its own (the writer's automatic checkpoint
+/// waits for a longer log); dropping the store stops that thread first, so the writer's connection
+/// closes last, copies what is left into the file and removes the log.
+#[test]
+fn a_ledger_file_checkpoints_off_the_writer_and_closes_without_a_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ledger.db");
+    let batch = scenario();
+    let mut store = SqliteStore::open(&path).unwrap();
+    let autocheckpoint = |store: &SqliteStore| store.count("PRAGMA wal_autocheckpoint");
+    assert_eq!(autocheckpoint(&store), 1000, "SQLite's default until the first write");
+    store.write_batch(&batch).unwrap();
+    assert_eq!(autocheckpoint(&store), crate::sqlite::WRITER_AUTOCHECKPOINT);
+    assert!(dir.path().join("ledger.db-wal").exists());
+    drop(store);
+    assert!(!dir.path().join("ledger.db-wal").exists(), "the writer closed last and removed the log");
+    let store = SqliteStore::open_read_only(&path).unwrap();
+    for event in &batch.events_upserted {
+        assert_eq!(store.event(&event.id).unwrap().as_ref(), Some(event));
+    }
+
+    // In memory there is no log and no thread.
+    let mut memory = SqliteStore::open_in_memory().unwrap();
+    memory.write_batch(&batch).unwrap();
+    assert!(matches!(memory.checkpoint, crate::sqlite::Checkpoint::Writer));
+}
