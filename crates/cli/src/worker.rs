@@ -15,6 +15,7 @@ use sitrep_ingest::Item;
 use sitrep_pipeline::Analyzer;
 use sitrep_queue::{Broker, Delivery, NatsBroker, WorkItem};
 use sitrep_store::Store;
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -70,6 +71,7 @@ pub(crate) fn run(db: &str, gazetteer: &[PathBuf], args: &WorkerArgs, out: &mut 
     let broker = args.queue.connect()?;
     let started = Instant::now();
     let mut report = WorkerReport::default();
+    let mut failures = Failures::default();
     loop {
         let deliveries = broker.pull(args.batch.max(1), Duration::from_secs(1))?;
         if deliveries.is_empty() {
@@ -82,9 +84,11 @@ pub(crate) fn run(db: &str, gazetteer: &[PathBuf], args: &WorkerArgs, out: &mut 
         // the items pulled with it.
         let (first, again): (Vec<Delivery>, Vec<Delivery>) = deliveries.into_iter().partition(|d| d.delivered <= 1);
         report.retried += again.len();
-        work(&analyzer, store.as_mut(), &broker, args, first, &mut report)?;
+        let mut worker =
+            Worker { analyzer: &analyzer, broker: &broker, args, report: &mut report, failures: &mut failures };
+        worker.work(store.as_mut(), first)?;
         for d in again {
-            work(&analyzer, store.as_mut(), &broker, args, vec![d], &mut report)?;
+            worker.work(store.as_mut(), vec![d])?;
         }
     }
     report.seconds = started.elapsed().as_secs_f64();
@@ -111,83 +115,117 @@ pub(crate) fn run(db: &str, gazetteer: &[PathBuf], args: &WorkerArgs, out: &mut 
     Ok(ExitCode::SUCCESS)
 }
 
-/// Works one group of deliveries: poison ones are dead-lettered, the rest written in one
-/// transaction and acknowledged after it commits.
-fn work(
-    analyzer: &Analyzer,
-    store: &mut dyn Store,
-    broker: &NatsBroker,
-    args: &WorkerArgs,
-    deliveries: Vec<Delivery>,
-    report: &mut WorkerReport,
-) -> Result<()> {
-    let mut good = Vec::new();
-    let mut items = Vec::new();
-    for d in deliveries {
-        if d.delivered > args.max_deliver {
-            let reason = format!(
-                "delivered {} times without being acknowledged: its workers died or timed out on it",
-                d.delivered
-            );
-            dead_letter(broker, &d, &reason, report)?;
-            continue;
+/// The last error of each item this worker saw fail and has not settled, by stream sequence:
+/// when the broker later gives up on the item (it was also delivered to a worker that died, or
+/// a delivery was lost), the dead letter still says why it failed.
+#[derive(Default)]
+struct Failures(HashMap<u64, String>);
+
+impl Failures {
+    /// Items that fail are few (each one is retried, then dead-lettered); the cap only keeps a
+    /// worker that runs for months from holding errors of items other workers settled.
+    const CAP: usize = 10_000;
+
+    fn record(&mut self, sequence: u64, error: String) {
+        if self.0.len() >= Self::CAP {
+            self.0.clear();
         }
-        match WorkItem::decode(&d.payload).and_then(|item| read_item(&item)) {
-            Ok(read) => {
-                items.extend(read);
-                good.push(d);
-            }
-            Err(reason) => dead_letter(broker, &d, &reason, report)?,
-        }
+        self.0.insert(sequence, error);
     }
-    if good.is_empty() {
-        return Ok(());
-    }
-    match sitrep_pipeline::ingest_batch(analyzer, store, items) {
-        Ok(r) => {
-            for d in &good {
-                broker.ack(d)?;
-            }
-            report.items_done += good.len();
-            report.articles_read += r.articles_read;
-            report.articles_new += r.articles_new;
-            report.duplicates += r.duplicates;
-            report.skipped += r.skipped_total();
-            report.mentions += r.mentions;
-            report.events_new += r.events_new;
-            report.events_updated += r.events_updated;
-            report.events_removed += r.events_removed;
-            Ok(())
-        }
-        Err(e) => {
-            // A database that is gone fails every item: give them back and stop, rather than
-            // dead-letter good work. Restart the worker when the database is back.
-            if let Err(down) = store.counts() {
-                for d in &good {
-                    broker.nak(d, Duration::from_secs(5))?;
-                }
-                return Err(down).context(format!("the ledger is unavailable (writing failed: {e})"));
-            }
-            for d in &good {
-                if d.delivered >= args.max_deliver {
-                    let reason = format!("failed {} deliveries; last error: {e}", d.delivered);
-                    dead_letter(broker, d, &reason, report)?;
-                } else {
-                    eprintln!("warning: a work item failed (delivery {}), retrying: {e}", d.delivered);
-                    broker.nak(d, Duration::from_secs(d.delivered))?;
-                }
-            }
-            Ok(())
-        }
+
+    fn settled(&mut self, sequence: u64) -> Option<String> {
+        self.0.remove(&sequence)
     }
 }
 
-fn dead_letter(broker: &NatsBroker, d: &Delivery, reason: &str, report: &mut WorkerReport) -> Result<()> {
-    eprintln!("dead-letter: {reason}");
-    broker.dead_letter(d, reason)?;
-    broker.term(d)?;
-    report.dead_lettered += 1;
-    Ok(())
+struct Worker<'a> {
+    analyzer: &'a Analyzer,
+    broker: &'a NatsBroker,
+    args: &'a WorkerArgs,
+    report: &'a mut WorkerReport,
+    failures: &'a mut Failures,
+}
+
+impl Worker<'_> {
+    /// Works one group of deliveries: poison ones are dead-lettered, the rest written in one
+    /// transaction and acknowledged after it commits.
+    fn work(&mut self, store: &mut dyn Store, deliveries: Vec<Delivery>) -> Result<()> {
+        let mut good = Vec::new();
+        let mut items = Vec::new();
+        for d in deliveries {
+            if d.delivered > self.args.max_deliver {
+                let mut reason = format!(
+                    "delivered {} times without being acknowledged: its workers died or timed out on it, \
+                     or the broker lost a delivery",
+                    d.delivered
+                );
+                if let Some(e) = self.failures.settled(d.sequence) {
+                    reason.push_str(&format!("; last error: {e}"));
+                }
+                self.dead_letter(&d, &reason)?;
+                continue;
+            }
+            match WorkItem::decode(&d.payload).and_then(|item| read_item(&item)) {
+                Ok(read) => {
+                    items.extend(read);
+                    good.push(d);
+                }
+                Err(reason) => self.dead_letter(&d, &reason)?,
+            }
+        }
+        if good.is_empty() {
+            return Ok(());
+        }
+        match sitrep_pipeline::ingest_batch(self.analyzer, store, items) {
+            Ok(r) => {
+                for d in &good {
+                    self.broker.ack(d)?;
+                    self.failures.settled(d.sequence);
+                }
+                let report = &mut *self.report;
+                report.items_done += good.len();
+                report.articles_read += r.articles_read;
+                report.articles_new += r.articles_new;
+                report.duplicates += r.duplicates;
+                report.skipped += r.skipped_total();
+                report.mentions += r.mentions;
+                report.events_new += r.events_new;
+                report.events_updated += r.events_updated;
+                report.events_removed += r.events_removed;
+                Ok(())
+            }
+            Err(e) => {
+                // A database that is gone fails every item: give them back and stop, rather
+                // than dead-letter good work. Restart the worker when the database is back.
+                if let Err(down) = store.counts() {
+                    for d in &good {
+                        self.broker.nak(d, Duration::from_secs(5))?;
+                    }
+                    return Err(down).context(format!("the ledger is unavailable (writing failed: {e})"));
+                }
+                for d in &good {
+                    if d.delivered >= self.args.max_deliver {
+                        self.failures.settled(d.sequence);
+                        let reason = format!("failed {} deliveries; last error: {e}", d.delivered);
+                        self.dead_letter(d, &reason)?;
+                    } else {
+                        eprintln!("warning: a work item failed (delivery {}), retrying: {e}", d.delivered);
+                        self.failures.record(d.sequence, e.to_string());
+                        self.broker.nak(d, Duration::from_secs(d.delivered))?;
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn dead_letter(&mut self, d: &Delivery, reason: &str) -> Result<()> {
+        eprintln!("dead-letter: {reason}");
+        self.broker.dead_letter(d, reason)?;
+        self.broker.term(d)?;
+        self.report.dead_lettered += 1;
+        Ok(())
+    }
 }
 
 /// The items of a work item, or why it cannot be read at all.

@@ -70,6 +70,9 @@ impl WorkItem {
 pub struct Delivery {
     /// The broker's handle for settling it.
     pub id: u64,
+    /// The item's identity on the broker (its position in the stream): the same for every
+    /// delivery of one published item.
+    pub sequence: u64,
     pub payload: Vec<u8>,
     /// How many times it has been delivered, this time included (1 = first delivery).
     pub delivered: u64,

@@ -47,9 +47,22 @@ pub struct NatsBroker {
     js: Context,
     consumer: PullConsumer,
     names: QueueNames,
-    /// Pulled messages not yet settled, by delivery id.
-    in_flight: Mutex<HashMap<u64, Message>>,
+    /// Pulled messages not yet settled.
+    in_flight: Mutex<InFlight>,
     next_id: AtomicU64,
+}
+
+/// Pulled messages not yet settled, by delivery id, with every copy of each.
+///
+/// A server can hand out one stream message twice at once: nats-server before 2.10.14
+/// (nats-io/nats-server#5305), when a redelivery to an expired pull request fails, delivers the
+/// next message again with a delivery count of 1. Such a copy is not handed to the worker; it is
+/// settled together with the delivery it copies, so an item is worked on once per pull.
+#[derive(Default)]
+struct InFlight {
+    messages: HashMap<u64, Vec<Message>>,
+    /// Delivery id by stream sequence.
+    by_sequence: HashMap<u64, u64>,
 }
 
 fn text(e: impl std::fmt::Display) -> String {
@@ -114,7 +127,7 @@ impl NatsBroker {
             js,
             consumer,
             names,
-            in_flight: Mutex::new(HashMap::new()),
+            in_flight: Mutex::new(InFlight::default()),
             next_id: AtomicU64::new(1),
         })
     }
@@ -123,19 +136,29 @@ impl NatsBroker {
         &self.names
     }
 
-    fn take(&self, delivery: &Delivery) -> Result<Message, QueueError> {
-        self.in_flight
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(&delivery.id)
-            .ok_or(QueueError::UnknownDelivery(delivery.id))
+    fn take(&self, delivery: &Delivery) -> Result<Vec<Message>, QueueError> {
+        let mut in_flight = self.in_flight.lock().unwrap_or_else(|p| p.into_inner());
+        let messages = in_flight.messages.remove(&delivery.id).ok_or(QueueError::UnknownDelivery(delivery.id))?;
+        if in_flight.by_sequence.get(&delivery.sequence) == Some(&delivery.id) {
+            in_flight.by_sequence.remove(&delivery.sequence);
+        }
+        Ok(messages)
     }
 
     fn settle(&self, delivery: &Delivery, kind: AckKind) -> Result<(), QueueError> {
-        let message = self.take(delivery)?;
-        // Double acknowledgement: the server confirms, so an item is never believed done when
-        // the acknowledgement was lost.
-        self.runtime.block_on(message.double_ack_with(kind)).map_err(|e| QueueError::Ack(e.to_string()))
+        let mut messages = self.take(delivery)?.into_iter();
+        let Some(first) = messages.next() else { return Ok(()) };
+        self.runtime.block_on(async {
+            // Double acknowledgement: the server confirms, so an item is never believed done
+            // when the acknowledgement was lost.
+            first.double_ack_with(kind).await.map_err(|e| QueueError::Ack(e.to_string()))?;
+            // A copy's acknowledgement names the same stream message, already settled by the
+            // first: nothing waits on it and its answer does not matter.
+            for copy in messages {
+                let _ = copy.ack_with(kind).await;
+            }
+            Ok(())
+        })
     }
 
     /// Every dead-lettered item so far, oldest first (reads the dead-letter stream without
@@ -232,12 +255,26 @@ impl Broker for NatsBroker {
             Ok::<_, QueueError>(out)
         })?;
         let mut in_flight = self.in_flight.lock().unwrap_or_else(|p| p.into_inner());
-        let mut out = Vec::with_capacity(messages.len());
+        let mut out: Vec<Delivery> = Vec::with_capacity(messages.len());
         for message in messages {
-            let delivered = message.info().map(|i| u64::try_from(i.delivered).unwrap_or(1)).unwrap_or(1);
+            // A JetStream consumer's messages always carry their metadata; were one not to, it
+            // is worked on as a first delivery of its own (sequence 0 is never a stream's).
+            let (sequence, delivered) =
+                message.info().map(|i| (i.stream_sequence, u64::try_from(i.delivered).unwrap_or(1))).unwrap_or((0, 1));
+            if let Some(&id) = in_flight.by_sequence.get(&sequence).filter(|_| sequence != 0) {
+                // A copy of an item this worker holds (see `InFlight`).
+                if let Some(d) = out.iter_mut().find(|d| d.id == id) {
+                    d.delivered = d.delivered.max(delivered);
+                }
+                in_flight.messages.entry(id).or_default().push(message);
+                continue;
+            }
             let id = self.next_id.fetch_add(1, Ordering::Relaxed);
-            out.push(Delivery { id, payload: message.payload.to_vec(), delivered });
-            in_flight.insert(id, message);
+            out.push(Delivery { id, sequence, payload: message.payload.to_vec(), delivered });
+            if sequence != 0 {
+                in_flight.by_sequence.insert(sequence, id);
+            }
+            in_flight.messages.insert(id, vec![message]);
         }
         Ok(out)
     }

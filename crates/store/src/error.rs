@@ -57,7 +57,7 @@ pub enum StoreError {
     Sqlite(#[from] rusqlite::Error),
 
     /// The PostgreSQL server could not be reached or refused the connection.
-    #[error("cannot connect to PostgreSQL at {url}: {source}")]
+    #[error("cannot connect to PostgreSQL at {url}: {}", postgres_detail(.source))]
     Connect {
         /// The URL without its password.
         url: String,
@@ -65,15 +65,34 @@ pub enum StoreError {
         source: postgres::Error,
     },
 
-    #[error("upgrading the PostgreSQL database to schema version {version} failed: {source}")]
+    #[error("upgrading the PostgreSQL database to schema version {version} failed: {}", postgres_detail(.source))]
     PgMigration {
         version: u32,
         #[source]
         source: postgres::Error,
     },
 
-    #[error("PostgreSQL error: {0}")]
+    #[error("PostgreSQL error: {}", postgres_detail(.0))]
     Postgres(#[from] postgres::Error),
+}
+
+/// What the server said, not only that it said something: `postgres::Error` displays a server's
+/// error as "db error" and keeps the message in its source.
+fn postgres_detail(e: &postgres::Error) -> String {
+    if let Some(db) = e.as_db_error() {
+        let mut out = format!("{} {}: {}", db.severity(), db.code().code(), db.message());
+        if let Some(detail) = db.detail() {
+            out.push_str(&format!(" ({detail})"));
+        }
+        return out;
+    }
+    let mut out = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        out.push_str(&format!(": {s}"));
+        source = s.source();
+    }
+    out
 }
 
 impl StoreError {

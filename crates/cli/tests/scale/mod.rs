@@ -220,6 +220,12 @@ fn four_workers_write_the_events_of_one_ingest() {
     assert!(queue.broker().dead_letters().unwrap().is_empty());
 }
 
+/// Sends a signal (`STOP`, `CONT`) to a child process.
+fn signal(child: &Child, name: &str) {
+    let sent = Command::new("kill").arg(format!("-{name}")).arg(child.id().to_string()).status().unwrap();
+    assert!(sent.success(), "kill -{name} {} failed", child.id());
+}
+
 #[test]
 fn killing_a_worker_mid_batch_loses_and_duplicates_nothing() {
     let Some(servers) = servers() else { return };
@@ -227,8 +233,8 @@ fn killing_a_worker_mid_batch_loses_and_duplicates_nothing() {
     let reference = reference(&servers, &inputs);
     let total = reference.articles();
     let db = Database::create(&servers, "killed");
-    // Items the killed worker held come back after two seconds.
-    let queue = Queue::create(&servers, Duration::from_secs(2));
+    // Items the killed worker held come back after five seconds.
+    let queue = Queue::create(&servers, Duration::from_secs(5));
     let mut enqueue = queue.args("enqueue");
     enqueue.extend_from_slice(&["--chunk-lines", "1"]);
     ok(&sitrep(&db.url, &with_inputs(enqueue, &inputs)));
@@ -236,19 +242,27 @@ fn killing_a_worker_mid_batch_loses_and_duplicates_nothing() {
     let mut args = queue.args("worker");
     args.extend_from_slice(&["--batch", "4"]);
     let mut victim = spawn(&db.url, &args);
-    // Kill it right after its first commit, while it works on the next batch.
+    // Kill it after its first commit, while it holds the next batch. The worker is stopped
+    // (SIGSTOP) while the test looks, so that what it sees is what the kill interrupts; on a
+    // busy machine the worker may be between batches, holding nothing, when it is first seen.
     let started = Instant::now();
-    while db.articles() == 0 {
-        assert!(started.elapsed() < Duration::from_secs(120), "the worker never committed");
+    let held = loop {
+        assert!(started.elapsed() < Duration::from_secs(120), "the worker never held items after a commit");
         assert!(victim.try_wait().unwrap().is_none(), "the worker stopped on its own");
+        if db.articles() > 0 {
+            signal(&victim, "STOP");
+            let held = queue.broker().pending().unwrap();
+            if held.unacknowledged > 0 {
+                break held;
+            }
+            signal(&victim, "CONT");
+        }
         std::thread::sleep(Duration::from_millis(2));
-    }
+    };
     victim.kill().unwrap();
     victim.wait().unwrap();
     let partial = db.articles();
-    assert!(partial < total, "the kill came too late to test anything: {partial} of {total}");
-    let held = queue.broker().pending().unwrap();
-    assert!(held.unacknowledged > 0, "the killed worker held no items: {held:?}");
+    assert!(partial < total, "the kill came too late to test anything: {partial} of {total}; {held:?}");
 
     run_workers(&db, &queue, 2, &["--batch", "4"]);
     assert_eq!(ok(&sitrep(&db.url, &["stats"])), ok(&sitrep(&reference.url, &["stats"])));
@@ -278,7 +292,9 @@ fn poison_items_land_on_the_dead_letter_subject_with_the_reason() {
 
     let reports = run_workers(&db, &queue, 1, &["--max-deliver", "2"]);
     let report: Value = serde_json::from_str(reports[0].trim()).unwrap();
-    assert_eq!(report["items_done"], 1, "{report}");
+    // Delivery is at least once: the good item may be worked on again (nats-server before
+    // 2.10.14 can hand a message out twice), but it is stored once.
+    assert!(report["items_done"].as_u64().unwrap() >= 1, "{report}");
     assert_eq!(report["dead_lettered"], 3, "{report}");
     assert_eq!(db.articles(), 1);
 
@@ -287,7 +303,11 @@ fn poison_items_land_on_the_dead_letter_subject_with_the_reason() {
     assert!(dead[0].reason.starts_with("not a sitrep work item"), "{}", dead[0].reason);
     assert_eq!(dead[0].payload, b"\xff\xfe this is not a work item");
     assert!(dead[1].reason.contains("cannot read /no/such/dir/report.txt"), "{}", dead[1].reason);
-    assert!(dead[2].reason.starts_with("failed 2 deliveries; last error:"), "{}", dead[2].reason);
-    assert_eq!(dead[2].delivered, 2);
+    // Dead-lettered after its second failure, or, when the broker lost its second delivery,
+    // after its third: either way the reason is the server's own words.
+    let nul = &dead[2].reason;
+    assert!(nul.starts_with("failed 2 deliveries;") || nul.starts_with("delivered 3 times"), "{nul}");
+    assert!(nul.contains("last error: PostgreSQL error: ERROR 22021: invalid byte sequence"), "{nul}");
+    assert!(dead[2].delivered >= 2, "{dead:?}");
     assert!(queue.broker().pending().unwrap().is_empty());
 }
