@@ -7,6 +7,7 @@
 mod compat;
 mod reconcile;
 
+use chrono::NaiveDate;
 use sitrep_model::{DatePrecision, Event, SourcedMention};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -33,13 +34,24 @@ pub fn merge(mut mentions: Vec<(SourcedMention, Option<String>)>) -> MergeOutcom
     mentions.dedup_by(|(a, _), (b, _)| a.mention.id == b.mention.id);
 
     let mut clusters: Vec<Vec<usize>> = Vec::new();
+    // Of each cluster's dated members, the latest start and the earliest end. A dated mention
+    // whose dates miss one member's conflicts with it (`compat::affinity`), and it misses one
+    // exactly when it ends before the latest start or starts after the earliest end; so most
+    // clusters are ruled out without comparing any member.
+    let mut bounds: Vec<Option<(NaiveDate, NaiveDate)>> = Vec::new();
 
     for i in 0..mentions.len() {
         let m = &mentions[i].0;
+        let dates = m.mention.time.as_ref().map(|t| (t.value.start, t.value.end));
         let best = clusters
             .iter()
             .enumerate()
             .filter_map(|(ci, members)| {
+                if let (Some((start, end)), Some((latest_start, earliest_end))) = (dates, bounds[ci]) {
+                    if latest_start > end || start > earliest_end {
+                        return None;
+                    }
+                }
                 // A mention joins a cluster when nothing in it conflicts and something in it matches.
                 let mut score = 0.0;
                 let mut matched = false;
@@ -56,11 +68,22 @@ pub fn merge(mut mentions: Vec<(SourcedMention, Option<String>)>) -> MergeOutcom
                 matched.then_some((ci, score / members.len() as f64))
             })
             .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
-        match best {
+        let ci = match best {
             Some((ci, _)) => {
                 clusters[ci].push(i);
+                ci
             }
-            None => clusters.push(vec![i]),
+            None => {
+                clusters.push(vec![i]);
+                bounds.push(None);
+                clusters.len() - 1
+            }
+        };
+        if let Some((start, end)) = dates {
+            bounds[ci] = Some(match bounds[ci] {
+                Some((latest_start, earliest_end)) => (latest_start.max(start), earliest_end.min(end)),
+                None => (start, end),
+            });
         }
     }
 

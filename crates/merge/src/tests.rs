@@ -104,6 +104,28 @@ fn attacks_on_the_same_base_on_different_days_stay_apart() {
     assert_eq!(out.changed.len(), 2);
 }
 
+/// A mention joins a cluster only if its dates meet every dated member's: here the January report
+/// meets the week starting 30 December but not the December report in the same cluster.
+#[test]
+fn a_mention_that_misses_one_members_dates_stays_out_of_its_cluster() {
+    let k1 = place("cur:k1", 35.51, 44.28);
+    let dated = |article: &str, id: &str, range: DateRange| {
+        let mut mention = m(article, id, ROCKETS, "2019-12-27", Some(k1.clone()), None);
+        mention.mention.time = Some(ev(range));
+        (mention, None)
+    };
+    let week = DateRange { start: day("2019-12-30"), end: day("2020-01-05"), precision: DatePrecision::Week };
+    let out = merge(vec![
+        dated("a", "m1", week),
+        dated("b", "m2", DateRange::month_of(day("2019-12-01"))),
+        dated("c", "m3", DateRange::month_of(day("2020-01-01"))),
+    ]);
+    let groups: Vec<Vec<&str>> =
+        out.changed.iter().map(|e| e.mentions.iter().map(|s| s.mention.id.as_str()).collect()).collect();
+    assert_eq!(groups.len(), 2, "{groups:?}");
+    assert!(groups.contains(&vec!["m1", "m2"]) && groups.contains(&vec!["m3"]), "{groups:?}");
+}
+
 #[test]
 fn different_places_and_types_stay_apart() {
     let k1 = place("cur:k1", 35.51, 44.28);
