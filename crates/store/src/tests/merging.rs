@@ -158,7 +158,24 @@ fn an_articles_mentions_come_back_whatever_their_dates(fresh: Fresh) {
     assert!(ids(&["no-such-article"]).is_empty());
 }
 
+/// A mention's row is written once, but its event changes: read again, after its event was
+/// removed and after it joined another, it comes back with the event it has now.
+fn a_mention_read_again_comes_back_with_its_current_event(fresh: Fresh) {
+    let mut store = store(fresh);
+    let day = Some((d(2019, 12, 27), d(2019, 12, 27)));
+    assert_eq!(found(&store, day, &[]), [pair("a-k1-m1", Some("ev-k1-rockets"))]);
+    store.write_batch(&Batch { events_removed: vec!["ev-k1-rockets".into()], ..Batch::default() }).unwrap();
+    assert_eq!(found(&store, day, &[]), [pair("a-k1-m1", None)]);
+    let mut again = scenario().events_upserted.remove(0);
+    again.id = "ev-k1-again".into();
+    store.write_batch(&Batch { events_upserted: vec![again.clone()], ..Batch::default() }).unwrap();
+    assert_eq!(found(&store, day, &[]), [pair("a-k1-m1", Some("ev-k1-again"))]);
+    let (mention, _) = store.mentions_for_merge(None, &["ev-k1-again".to_string()]).unwrap().remove(0);
+    assert_eq!(mention, again.mentions[0]);
+}
+
 suite!(
+    a_mention_read_again_comes_back_with_its_current_event,
     an_articles_mentions_come_back_whatever_their_dates,
     a_country_window_selects_that_countrys_mentions_and_a_day_window_that_days_type,
     a_window_selects_mentions_whose_dates_intersect_it,
