@@ -57,27 +57,29 @@ pub enum StoreError {
     Sqlite(#[from] rusqlite::Error),
 
     /// The PostgreSQL server could not be reached or refused the connection.
-    #[error("cannot connect to PostgreSQL at {url}: {}", postgres_detail(.source))]
+    #[error("cannot connect to PostgreSQL at {url}: {}", postgres_detail(.error))]
     Connect {
         /// The URL without its password.
         url: String,
-        #[source]
-        source: postgres::Error,
+        error: postgres::Error,
     },
 
-    #[error("upgrading the PostgreSQL database to schema version {version} failed: {}", postgres_detail(.source))]
-    PgMigration {
-        version: u32,
-        #[source]
-        source: postgres::Error,
-    },
+    #[error("upgrading the PostgreSQL database to schema version {version} failed: {}", postgres_detail(.error))]
+    PgMigration { version: u32, error: postgres::Error },
 
     #[error("PostgreSQL error: {}", postgres_detail(.0))]
-    Postgres(#[from] postgres::Error),
+    Postgres(postgres::Error),
+}
+
+impl From<postgres::Error> for StoreError {
+    fn from(e: postgres::Error) -> StoreError {
+        StoreError::Postgres(e)
+    }
 }
 
 /// What the server said, not only that it said something: `postgres::Error` displays a server's
-/// error as "db error" and keeps the message in its source.
+/// error as "db error" and keeps the message in its source. The three PostgreSQL variants print
+/// this whole and so expose no source of their own: an error chain would say it twice.
 fn postgres_detail(e: &postgres::Error) -> String {
     if let Some(db) = e.as_db_error() {
         let mut out = format!("{} {}: {}", db.severity(), db.code().code(), db.message());

@@ -82,7 +82,7 @@ impl PgStore {
 
     /// Opens `url` and migrates it only up to `target`: how tests build old-format databases.
     pub(crate) fn open_at_version(url: &str, target: u32) -> Result<PgStore, StoreError> {
-        let client = Client::connect(url, NoTls).map_err(|source| StoreError::Connect { url: redact(url), source })?;
+        let client = Client::connect(url, NoTls).map_err(|error| StoreError::Connect { url: redact(url), error })?;
         let mut session = Session { client, statements: HashMap::new() };
         schema::migrate(&mut session, target)?;
         Ok(PgStore { session: Some(Mutex::new(session)), url: url.to_string() })
@@ -92,7 +92,7 @@ impl PgStore {
     /// created or upgraded, and the session's transactions are read-only, so a write fails. A
     /// database at another schema version is refused (open it read-write once to upgrade it).
     pub fn open_read_only(url: &str) -> Result<PgStore, StoreError> {
-        let client = Client::connect(url, NoTls).map_err(|source| StoreError::Connect { url: redact(url), source })?;
+        let client = Client::connect(url, NoTls).map_err(|error| StoreError::Connect { url: redact(url), error })?;
         let mut session = Session { client, statements: HashMap::new() };
         session.client.batch_execute("SET default_transaction_read_only = on")?;
         let found = schema::version(&mut session)?;

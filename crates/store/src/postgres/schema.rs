@@ -60,7 +60,7 @@ fn migrate_locked(s: &mut Session, target: u32) -> Result<(), StoreError> {
             break;
         }
         s.in_transaction(|s| {
-            s.client.batch_execute(sql).map_err(|source| StoreError::PgMigration { version, source })?;
+            s.client.batch_execute(sql).map_err(|error| StoreError::PgMigration { version, error })?;
             let v = i32::try_from(version).unwrap_or(i32::MAX);
             s.client.execute("INSERT INTO sitrep_schema (version) VALUES ($1)", &[&v])?;
             Ok(())
