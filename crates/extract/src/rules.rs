@@ -278,7 +278,7 @@ mod tests {
 #[derive(Debug, Default)]
 pub struct TriggerIndex {
     /// Folded word → (rule, pattern) whose match may start with it, in (rule, pattern) order.
-    exact: std::collections::HashMap<String, Vec<(usize, usize)>>,
+    exact: sitrep_text::hash::FastMap<String, Vec<(usize, usize)>>,
     /// Prefix tests ("rocket*"), checked against every word.
     prefixes: Vec<(String, (usize, usize))>,
 }

@@ -16,53 +16,10 @@ use crate::keys::{canon_token, is_arabic, is_article, is_sun_article, name_token
 use crate::places::{kind_rank, PlaceEntry};
 use crate::{EntryRef, GazetteerError, NameMatch};
 use sitrep_text::Folded;
-use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::borrow::Cow;
+use std::collections::HashSet;
 
-/// A fast, non-cryptographic hasher for the index's small keys (the dictionary is trusted data
-/// and text words are only looked up, so hash flooding is not a concern).
-#[derive(Default, Clone, Copy)]
-pub(crate) struct FxHasher(u64);
-
-const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-
-impl FxHasher {
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(SEED);
-    }
-}
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut b = [0u8; 8];
-            b.copy_from_slice(c);
-            self.add(u64::from_le_bytes(b));
-        }
-        for &b in chunks.remainder() {
-            self.add(u64::from(b));
-        }
-    }
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-    fn write_u32(&mut self, i: u32) {
-        self.add(u64::from(i));
-    }
-    fn write_u64(&mut self, i: u64) {
-        self.add(i);
-    }
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
-pub(crate) type FastSet<K> = HashSet<K, BuildHasherDefault<FxHasher>>;
+pub(crate) use sitrep_text::hash::{FastMap, FastSet};
 
 /// No node: a terminal slot of a node where no name ends.
 const NO_KEY: u32 = u32::MAX;
@@ -358,7 +315,8 @@ impl Index {
 
         // Words of the folded text as (start, end, text, made of single letters), with
         // initialisms written with dots ("U.S.") joined into one word as names are.
-        let mut words: Vec<(usize, usize, String, bool)> = Vec::new();
+        // Words borrow the folded text; only a joined initialism owns its letters.
+        let mut words: Vec<(usize, usize, Cow<'_, str>, bool)> = Vec::with_capacity(ft.len() / 5);
         let mut offset = 0;
         for w in ft.split(' ') {
             let (s, e) = (offset, offset + w.len());
@@ -371,18 +329,18 @@ impl Index {
                 if let Some(last) = words.last_mut() {
                     if last.3 && original_between(last.1, s) == "." {
                         last.1 = e;
-                        last.2.push_str(w);
+                        last.2.to_mut().push_str(w);
                         continue;
                     }
                 }
             }
-            words.push((s, e, w.to_string(), letter));
+            words.push((s, e, Cow::Borrowed(w), letter));
         }
 
         let mut tokens: Vec<TextToken> = Vec::with_capacity(words.len());
         let mut pending_article: Option<(usize, usize, bool)> = None;
         for (i, (s, e, w, letters)) in words.iter().enumerate() {
-            let next = words.get(i + 1).map(|n| n.2.as_str()).unwrap_or("");
+            let next = words.get(i + 1).map(|n| n.2.as_ref()).unwrap_or("");
             if is_article(w) || is_sun_article(w, next) {
                 // "al"/"el" always belong to the name; an assimilated article does when it is
                 // capitalised ("Ar Raqqah") unless it may be English ("At", "As", "An"), or when
@@ -391,7 +349,7 @@ impl Index {
                     .get(folded.to_original(*s, *e).start..)
                     .and_then(|t| t.chars().next())
                     .is_some_and(char::is_uppercase);
-                let strong = is_article(w) || (capital && !matches!(w.as_str(), "at" | "as" | "an"));
+                let strong = is_article(w) || (capital && !matches!(w.as_ref(), "at" | "as" | "an"));
                 pending_article = Some((*s, *e, strong));
                 continue;
             }

@@ -105,11 +105,50 @@ pub(crate) fn canon_token(token: &str) -> Cow<'_, str> {
             return Cow::Owned(canon_arabic(token));
         }
     }
+    // Most text words are no key of the table: a bit set on (length, first two bytes) turns
+    // them away before the search (the search was 3% of ingest, on every word of every article).
+    if !EQUIVALENT_FILTER.may_hold(token) {
+        return Cow::Borrowed(token);
+    }
     match EQUIVALENT.binary_search_by(|(k, _)| k.cmp(&token)) {
         Ok(i) => Cow::Borrowed(EQUIVALENT[i].1),
         Err(_) => Cow::Borrowed(token),
     }
 }
+
+/// A set of (length, first byte, second byte) hashes of the [`EQUIVALENT`] keys: a word outside
+/// it is certainly no key; one inside it may be.
+struct KeyFilter([u64; KeyFilter::WORDS]);
+
+impl KeyFilter {
+    const WORDS: usize = 16;
+
+    const fn slot(token: &[u8]) -> usize {
+        let (a, b) = match token {
+            [a, b, ..] => (*a as usize, *b as usize),
+            _ => (0, 0),
+        };
+        (token.len().wrapping_mul(131) ^ a.wrapping_mul(31) ^ b.wrapping_mul(7)) % (Self::WORDS * 64)
+    }
+
+    const fn of(keys: &[(&str, &str)]) -> KeyFilter {
+        let mut bits = [0u64; KeyFilter::WORDS];
+        let mut i = 0;
+        while i < keys.len() {
+            let slot = KeyFilter::slot(keys[i].0.as_bytes());
+            bits[slot / 64] |= 1 << (slot % 64);
+            i += 1;
+        }
+        KeyFilter(bits)
+    }
+
+    fn may_hold(&self, token: &str) -> bool {
+        let slot = KeyFilter::slot(token.as_bytes());
+        self.0[slot / 64] & (1 << (slot % 64)) != 0
+    }
+}
+
+static EQUIVALENT_FILTER: KeyFilter = KeyFilter::of(EQUIVALENT);
 
 pub(crate) fn is_arabic(c: char) -> bool {
     matches!(c, '\u{0600}'..='\u{06FF}' | '\u{0750}'..='\u{077F}' | '\u{08A0}'..='\u{08FF}' | '\u{FB50}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFF}')
@@ -307,6 +346,18 @@ mod tests {
         for w in EQUIVALENT.windows(2) {
             assert!(w[0].0 < w[1].0, "{:?} before {:?}", w[0], w[1]);
         }
+    }
+
+    #[test]
+    fn the_key_filter_lets_every_key_through() {
+        for (key, value) in EQUIVALENT {
+            assert!(EQUIVALENT_FILTER.may_hold(key), "{key}");
+            assert_eq!(canon_token(key), *value);
+        }
+        // And turns most ordinary words away before the search.
+        let words = ["the", "said", "killed", "in", "of", "attack", "forces", "people", "on", "and"];
+        let passed = words.iter().filter(|w| EQUIVALENT_FILTER.may_hold(w)).count();
+        assert!(passed <= 2, "{passed} of {} ordinary words pass the filter", words.len());
     }
 
     #[test]

@@ -13,6 +13,7 @@
 
 mod clean;
 mod fold;
+pub mod hash;
 mod id;
 mod near;
 pub mod regex;
