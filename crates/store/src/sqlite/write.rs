@@ -86,13 +86,17 @@ pub(crate) fn write_batch(conn: &mut Connection, batch: &Batch) -> Result<BatchO
         let mut signature =
             tx.prepare_cached("INSERT OR IGNORE INTO article_signatures (article_id, minhash) VALUES (?1, ?2)")?;
         let mut band = tx.prepare_cached("INSERT OR IGNORE INTO article_bands (band, article_id) VALUES (?1, ?2)")?;
+        let mut bands: Vec<(i64, &str)> = Vec::with_capacity(batch.signatures.len() * 32);
         for s in &batch.signatures {
             let blob: Vec<u8> = s.minhash.iter().flat_map(|v| v.to_le_bytes()).collect();
             signature.execute(params![s.article, blob])?;
-            for b in &s.bands {
-                // SQLite integers are signed: the same 64 bits, read back the same way.
-                band.execute(params![*b as i64, s.article])?;
-            }
+            // SQLite integers are signed: the same 64 bits, read back the same way.
+            bands.extend(s.bands.iter().map(|b| (*b as i64, s.article.as_str())));
+        }
+        // In key order, so that consecutive inserts land on the same pages of the index.
+        bands.sort_unstable();
+        for (key, article) in bands {
+            band.execute(params![key, article])?;
         }
     }
 
