@@ -6,6 +6,7 @@
 //! the articles already stored (by content id) and redoes the rest.
 
 mod analyze;
+mod bands;
 mod report;
 
 use chrono::{Datelike, NaiveDate};
@@ -224,6 +225,8 @@ pub fn ingest_batch(
     items: impl IntoIterator<Item = Item>,
 ) -> Result<IngestReport, PipelineError> {
     let mut run = Run::new(analyzer, &IngestOptions { batch_size: usize::MAX, threads: 1 });
+    // Workers share the ledger: band keys held in memory would miss the copies others write.
+    run.bands = None;
     run.write_through(store, items, &mut |_| {})?;
     run.finish_through(store, &mut |_| {})
 }
@@ -247,6 +250,9 @@ struct Run<'a> {
     /// What the checks for copies need of the last batches analysed (see [`UNWRITTEN`]), oldest
     /// first: the store may not hold them yet.
     unwritten: std::collections::VecDeque<Pending>,
+    /// Band keys of the periods checked often (see [`bands`]); `None` where other writers share
+    /// the ledger.
+    bands: Option<bands::BandCache>,
     state: Progress,
 }
 
@@ -260,6 +266,7 @@ impl<'a> Run<'a> {
             chunk: Vec::new(),
             pending: Pending::default(),
             unwritten: Default::default(),
+            bands: Some(bands::BandCache::default()),
             state: Progress::default(),
         }
     }
@@ -298,7 +305,7 @@ impl<'a> Run<'a> {
         let mut pending = std::mem::take(&mut self.pending);
         let prepared = prepare_all(self.threads, chunk);
         let unwritten: Vec<&Pending> = self.unwritten.iter().collect();
-        let fresh = admit_all(checks, &unwritten, &mut pending, &mut self.report, prepared)?;
+        let fresh = admit_all(checks, &unwritten, &mut pending, &mut self.report, self.bands.as_mut(), prepared)?;
         let analyzer = self.analyzer;
         let analyses = par_map(self.threads, fresh, |p| analyse(analyzer, p));
         for (prepared, analysis) in analyses {
@@ -406,11 +413,12 @@ fn admit_all(
     unwritten: &[&Pending],
     pending: &mut Pending,
     report: &mut IngestReport,
+    mut bands: Option<&mut bands::BandCache>,
     chunk: Vec<Prepped>,
 ) -> Result<Vec<Prepared>, PipelineError> {
     let mut fresh = Vec::new();
     for (raw, prepared, signature) in chunk {
-        if let Some(p) = admit(store, unwritten, pending, report, raw, prepared, signature)? {
+        if let Some(p) = admit(store, unwritten, pending, report, bands.as_deref_mut(), raw, prepared, signature)? {
             fresh.push(p);
         }
     }
@@ -419,11 +427,13 @@ fn admit_all(
 
 /// Checks one prepared article against the ledger, the batches not yet written and the one being
 /// filled: a sighting always; the prepared article back when its text is new.
+#[allow(clippy::too_many_arguments)]
 fn admit(
     store: &dyn Store,
     unwritten: &[&Pending],
     pending: &mut Pending,
     report: &mut IngestReport,
+    mut bands: Option<&mut bands::BandCache>,
     raw: RawArticle,
     prepared: Option<Prepared>,
     signature: Option<(sitrep_text::Signature, u64)>,
@@ -465,7 +475,8 @@ fn admit(
         return Ok(None);
     }
     if let Some((signature, period)) = &signature {
-        if let Some((original, similarity)) = near_duplicate_of(store, unwritten, pending, signature, *period)? {
+        let found = near_duplicate_of(store, unwritten, pending, bands.as_deref_mut(), signature, *period)?;
+        if let Some((original, similarity)) = found {
             let reason = if similarity >= NEAR_IDENTICAL { "near_identical" } else { "trimmed_or_edited" };
             *report.near_duplicates.entry(reason.to_string()).or_default() += 1;
             pending.batch.log.push(LogEntry {
@@ -483,12 +494,15 @@ fn admit(
     }
     pending.batch.sightings.push(sighting(id.clone()));
     if let Some((signature, period)) = signature {
-        let bands = signature.band_keys(period);
+        let keys = signature.band_keys(period);
         let index = pending.batch.signatures.len();
-        for band in &bands {
-            pending.bands_in_batch.entry(*band).or_default().push(index);
+        for key in &keys {
+            pending.bands_in_batch.entry(*key).or_default().push(index);
         }
-        pending.batch.signatures.push(ArticleSignature { article: id.clone(), minhash: signature.0, bands });
+        if let Some(bands) = bands {
+            bands.insert(&keys);
+        }
+        pending.batch.signatures.push(ArticleSignature { article: id.clone(), minhash: signature.0, bands: keys });
     }
     pending.ids_in_batch.insert(id);
     Ok(Some(prepared))
@@ -555,11 +569,21 @@ fn near_duplicate_of(
     store: &dyn Store,
     unwritten: &[&Pending],
     filling: &Pending,
+    bands: Option<&mut bands::BandCache>,
     signature: &sitrep_text::Signature,
     period: u64,
 ) -> Result<Option<(String, f64)>, PipelineError> {
     let keys = signature.lookup_keys(period);
-    let mut candidates = store.near_duplicate_candidates(&keys)?;
+    // Only the keys the ledger may hold are looked up there: most articles are new, and for a
+    // period held in memory none of their keys are.
+    let stored = match bands {
+        Some(bands) => {
+            let pending: Vec<&Pending> = unwritten.iter().copied().chain([filling]).collect();
+            bands.may_hold(store, &keys, &pending)?
+        }
+        None => keys.clone(),
+    };
+    let mut candidates = store.near_duplicate_candidates(&stored)?;
     for pending in unwritten.iter().copied().chain([filling]) {
         let in_batch: BTreeSet<usize> =
             keys.iter().filter_map(|b| pending.bands_in_batch.get(b)).flatten().copied().collect();

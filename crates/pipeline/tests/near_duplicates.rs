@@ -88,3 +88,57 @@ fn a_trimmed_retitled_copy_is_a_sighting_and_another_report_an_article() {
     assert_eq!((again.articles_new, again.sightings_new), (0, 0));
     assert_eq!(store.counts().unwrap().articles, 2);
 }
+
+/// `n` words of made-up text, its own for each `seed`: reports that share no wording.
+fn words(seed: u64, n: usize) -> Vec<String> {
+    const SYLLABLES: &[&str] = &["ka", "ri", "mo", "tel", "san", "ba", "du", "ver", "lo", "zem", "pi", "nor"];
+    let mut state = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+    (0..n)
+        .map(|_| {
+            let mut word = String::new();
+            for _ in 0..3 {
+                state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+                word.push_str(SYLLABLES[(state >> 33) as usize % SYLLABLES.len()]);
+            }
+            word
+        })
+        .collect()
+}
+
+/// Regression guard for the band keys held in memory (`bands.rs`): once a week has been checked
+/// often enough for its keys to be read into memory, copies are still found, whether the story
+/// they copy is in the ledger, in a batch not yet written or in the batch being filled.
+#[test]
+fn copies_are_found_once_their_week_is_held_in_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut lines = Vec::new();
+    let mut copies = 0;
+    for i in 0..300u64 {
+        // From the 150th article on, every fifth is a trimmed copy of a report 1, 3, 61 or 139 places
+        // back (one admitted before its week was read into memory).
+        let text = if i >= 150 && i % 5 == 0 {
+            copies += 1;
+            let back = [1, 3, 61, 139][(i / 5 % 4) as usize];
+            let mut w = words(i - back, 120);
+            w.truncate(90);
+            w.join(" ")
+        } else {
+            words(i, 120).join(" ")
+        };
+        let line = serde_json::json!({"id": format!("r{i}"), "url": format!("https://example.org/{i}"),
+            "title": format!("Report {i}"), "published": "2020-01-08", "outlet": format!("Outlet {i}"), "text": text});
+        lines.push(line.to_string());
+    }
+    std::fs::write(dir.path().join("week.jsonl"), lines.join("\n")).unwrap();
+    let ledgers = tempfile::tempdir().unwrap();
+    for (batch_size, threads) in [(1000, 1), (7, 1), (7, 2), (1, 2)] {
+        let path = ledgers.path().join(format!("{batch_size}-{threads}.sqlite"));
+        let (store, report) = run_into(dir.path(), batch_size, threads, SqliteStore::open(&path).unwrap());
+        assert_eq!(
+            report.near_duplicates.values().sum::<usize>(),
+            copies,
+            "batch size {batch_size}, {threads} threads"
+        );
+        assert_eq!(store.counts().unwrap().articles, 300 - copies as u64);
+    }
+}

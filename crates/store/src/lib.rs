@@ -29,6 +29,19 @@ pub(crate) fn span_floor(start: NaiveDate) -> NaiveDate {
     start - chrono::Duration::days(sitrep_model::MAX_SPAN_DAYS - 1)
 }
 
+/// The inclusive u64 range `low..=high` as ranges of the i64 with the same bits (how both backends
+/// store band keys), each in ascending order: one range, or two when it crosses 2^63 (whose i64
+/// are negative and sort first), listed so that the results come out in u64 order. Empty when
+/// `low > high`.
+pub(crate) fn signed_ranges(low: u64, high: u64) -> Vec<(i64, i64)> {
+    const SIGN: u64 = 1 << 63;
+    match (low, high) {
+        (l, h) if l > h => Vec::new(),
+        (l, h) if h < SIGN || l >= SIGN => vec![(l as i64, h as i64)],
+        (l, h) => vec![(l as i64, i64::MAX), (i64::MIN, h as i64)],
+    }
+}
+
 /// The stored mentions a re-merge reads by date (see [`Store::mentions_for_merge`]). Both ends
 /// of a range are inclusive; a mention is in a range when its own date range intersects it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -432,6 +445,11 @@ pub trait Store: Send {
     /// Stored articles sharing at least one band hash with `bands`, each once with its MinHash
     /// signature, ordered by article id: the candidates a near-duplicate check compares with.
     fn near_duplicate_candidates(&self, bands: &[u64]) -> Result<Vec<(ArticleId, Vec<u64>)>, StoreError>;
+
+    /// The distinct band keys stored in `low..=high` (compared as the u64 they are), in order, at
+    /// most `limit` of them: what a near-duplicate check keeps in memory for a publication period
+    /// it looks up often, so that most lookups need no query.
+    fn band_keys_between(&self, low: u64, high: u64, limit: usize) -> Result<Vec<u64>, StoreError>;
 
     /// A second, read-only handle on the same ledger, for lookups that may run on another thread
     /// while this one writes (ingest checks the next batch's articles for copies meanwhile).

@@ -22,7 +22,10 @@ mod sentences;
 pub use clean::{boilerplate, clean, Cleaned, Pattern, Rule, DUPLICATE_LINE, MAX_BOILERPLATE_LINE, PATTERNS};
 pub use fold::{fold, Folded};
 pub use id::content_id;
-pub use near::{period, Signature, BANDS, HASHES, MIN_SHINGLES, PERIOD_DAYS, ROWS, SAME_STORY, SHINGLE_WORDS};
+pub use near::{
+    key_period, period, period_keys, Signature, BANDS, HASHES, MIN_SHINGLES, PERIOD_DAYS, ROWS, SAME_STORY,
+    SHINGLE_WORDS,
+};
 pub use sentences::{sentences, HEADING_MAX_CHARS};
 
 #[cfg(test)]

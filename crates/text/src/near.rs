@@ -51,6 +51,22 @@ pub fn period(day: Option<i32>) -> u64 {
     }
 }
 
+/// The period a band key was stored under (the inverse of the tag [`Signature::band_keys`] adds).
+pub fn key_period(key: u64) -> u64 {
+    key >> HASH_BITS
+}
+
+/// The smallest and largest band key of `period`: every key [`Signature::band_keys`] gives for
+/// it lies in this range, and no other period's does.
+pub fn period_keys(period: u64) -> (u64, u64) {
+    let tag = tag(period);
+    (tag, tag | ((1 << HASH_BITS) - 1))
+}
+
+fn tag(period: u64) -> u64 {
+    period.min((1 << (63 - HASH_BITS)) - 1) << HASH_BITS
+}
+
 /// A MinHash signature of a text's content.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Signature(pub Vec<u64>);
@@ -106,7 +122,7 @@ impl Signature {
     /// The band keys an article published in `period` is stored under: its band hashes tagged
     /// with the period (non-negative as i64, so a signed integer column keeps their order).
     pub fn band_keys(&self, period: u64) -> Vec<u64> {
-        let tag = period.min((1 << (63 - HASH_BITS)) - 1) << HASH_BITS;
+        let tag = tag(period);
         self.bands().into_iter().map(|b| tag | (b >> (64 - HASH_BITS))).collect()
     }
 
@@ -212,6 +228,16 @@ mod tests {
         assert!(shared(0, 0) && !shared(0, p) && !shared(p, 0), "undated articles meet undated ones only");
         assert!(wire.band_keys(p).iter().all(|k| (*k as i64) >= 0), "keys stay non-negative as i64");
         assert_eq!(copy.lookup_keys(p).len(), 3 * BANDS);
+        // Each key names its period and lies in the period's range, which no other period's meets.
+        for period in [0, 1, p - 1, p, p + 1, u64::MAX] {
+            let (low, high) = period_keys(period);
+            for key in wire.band_keys(period) {
+                assert!(low <= key && key <= high);
+                assert_eq!(key_period(key), key_period(low));
+            }
+        }
+        assert!(period_keys(p).1 < period_keys(p + 1).0);
+        assert_eq!(key_period(period_keys(p).0), p);
     }
 
     /// The words' shingle hashes, as `Signature::of` makes them, for the exact Jaccard similarity.

@@ -254,6 +254,10 @@ impl Store for PgStore {
         read::near_duplicate_candidates(&mut self.lock(), bands)
     }
 
+    fn band_keys_between(&self, low: u64, high: u64, limit: usize) -> Result<Vec<u64>, StoreError> {
+        read::band_keys_between(&mut self.lock(), low, high, limit)
+    }
+
     fn record_alerts(&mut self, alerts: &[Alert], state: &[(String, String)]) -> Result<Vec<StoredAlert>, StoreError> {
         self.lock().in_transaction(|s| watch::record_alerts(s, alerts, state))
     }
@@ -363,6 +367,10 @@ impl Store for Planning<'_> {
 
     fn near_duplicate_candidates(&self, bands: &[u64]) -> Result<Vec<(ArticleId, Vec<u64>)>, StoreError> {
         read::near_duplicate_candidates(&mut self.session.borrow_mut(), bands)
+    }
+
+    fn band_keys_between(&self, low: u64, high: u64, limit: usize) -> Result<Vec<u64>, StoreError> {
+        read::band_keys_between(&mut self.session.borrow_mut(), low, high, limit)
     }
 
     fn record_alerts(&mut self, alerts: &[Alert], state: &[(String, String)]) -> Result<Vec<StoredAlert>, StoreError> {

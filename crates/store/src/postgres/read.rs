@@ -359,6 +359,20 @@ pub(crate) fn log_entries(s: &mut Session, limit: usize) -> Result<Vec<LogEntry>
     Ok(out)
 }
 
+pub(crate) fn band_keys_between(s: &mut Session, low: u64, high: u64, limit: usize) -> Result<Vec<u64>, StoreError> {
+    let stmt =
+        s.statement("SELECT DISTINCT band FROM article_bands WHERE band BETWEEN $1 AND $2 ORDER BY band LIMIT $3")?;
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let mut out = Vec::new();
+    for (from, to) in crate::signed_ranges(low, high) {
+        for r in s.client.query(&stmt, &[&from, &to, &limit])? {
+            out.push(r.get::<_, i64>(0) as u64);
+        }
+    }
+    out.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    Ok(out)
+}
+
 pub(crate) fn near_duplicate_candidates(
     s: &mut Session,
     bands: &[u64],

@@ -303,4 +303,8 @@ impl Store for SqliteStore {
     fn near_duplicate_candidates(&self, bands: &[u64]) -> Result<Vec<(ArticleId, Vec<u64>)>, StoreError> {
         read::near_duplicate_candidates(&self.conn, bands)
     }
+
+    fn band_keys_between(&self, low: u64, high: u64, limit: usize) -> Result<Vec<u64>, StoreError> {
+        read::band_keys_between(&self.conn, low, high, limit)
+    }
 }

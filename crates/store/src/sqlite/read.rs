@@ -43,6 +43,22 @@ pub(crate) fn near_duplicate_candidates(
     Ok(out)
 }
 
+pub(crate) fn band_keys_between(conn: &Connection, low: u64, high: u64, limit: usize) -> Result<Vec<u64>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT DISTINCT band FROM article_bands WHERE band BETWEEN ?1 AND ?2 ORDER BY band LIMIT ?3",
+    )?;
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let mut out = Vec::new();
+    for (from, to) in crate::signed_ranges(low, high) {
+        let rows = stmt.query_map(params![from, to, limit], |r| r.get::<_, i64>(0))?;
+        for band in rows {
+            out.push(band? as u64);
+        }
+    }
+    out.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    Ok(out)
+}
+
 /// The statement reading the ids of a window's mentions. Its parameters are among `:key`,
 /// `:floor`, `:start` and `:end`.
 pub(crate) fn window_ids_sql(window: &Window) -> &'static str {

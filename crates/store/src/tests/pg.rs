@@ -172,6 +172,9 @@ impl Store for PgTest {
     fn near_duplicate_candidates(&self, bands: &[u64]) -> Result<Vec<(String, Vec<u64>)>, StoreError> {
         self.store.near_duplicate_candidates(bands)
     }
+    fn band_keys_between(&self, low: u64, high: u64, limit: usize) -> Result<Vec<u64>, StoreError> {
+        self.store.band_keys_between(low, high, limit)
+    }
     fn record_alerts(
         &mut self,
         alerts: &[sitrep_model::Alert],

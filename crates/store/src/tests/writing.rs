@@ -263,6 +263,17 @@ fn near_duplicate_candidates_are_found_by_band(mut store: Fresh) {
     // Writing a signature again is a no-op.
     store.write_batch(&Batch { signatures: vec![signature(&ids[2], vec![0], vec![31])], ..Batch::default() }).unwrap();
     assert_eq!(store.near_duplicate_candidates(&[30]).unwrap(), [(ids[2].clone(), vec![7, 8, 9])]);
+
+    // Key ranges, in u64 order, each key once, across the sign of SQLite's and PostgreSQL's integers
+    // (31 came with the signature written again).
+    assert_eq!(store.band_keys_between(0, u64::MAX, 100).unwrap(), [10, 20, 30, 31, u64::MAX - 1]);
+    assert_eq!(store.band_keys_between(10, 20, 100).unwrap(), [10, 20]);
+    assert!(store.band_keys_between(11, 19, 100).unwrap().is_empty());
+    assert_eq!(store.band_keys_between(25, u64::MAX - 1, 100).unwrap(), [30, 31, u64::MAX - 1]);
+    assert_eq!(store.band_keys_between(1 << 63, u64::MAX, 100).unwrap(), [u64::MAX - 1]);
+    assert_eq!(store.band_keys_between(0, u64::MAX, 2).unwrap(), [10, 20]);
+    assert!(store.band_keys_between(0, u64::MAX, 0).unwrap().is_empty());
+    assert!(store.band_keys_between(30, 10, 100).unwrap().is_empty());
 }
 
 suite!(
