@@ -168,8 +168,10 @@ def stage_clean(tmp, copies):
     if probe.returncode != 0:
         print(json.dumps({"skipped": "clean", "reason": "this sitrep has no `clean` command"}), flush=True)
     else:
+        # On every core (sitrep's default); the per-CPU-second rate compares one core with one.
         s = run(sitrep("clean", "--format", "jsonl", *files))
-        emit("sitrep", "clean", len(files), nbytes, *s)
+        emit("sitrep", "clean", len(files), nbytes, *s, threads=os.cpu_count(), cpu_seconds=round(run.cpu, 3),
+             articles_per_cpu_s=round(len(files) / run.cpu, 1) if run.cpu > 0 else None)
     if args.python:
         lst = os.path.join(tmp, "pages.txt")
         with open(lst, "w") as f:
@@ -178,8 +180,10 @@ def stage_clean(tmp, copies):
                 "for p in open(sys.argv[1]).read().split('\\n'):\n"
                 "    trafilatura.extract(open(p, 'rb').read(), include_comments=False)\n")
         p = run([args.python, "-c", code, lst])
-        emit("trafilatura", "clean", len(files), nbytes, *p)
+        emit("trafilatura", "clean", len(files), nbytes, *p, threads=1, cpu_seconds=round(run.cpu, 3),
+             articles_per_cpu_s=round(len(files) / run.cpu, 1) if run.cpu > 0 else None)
         ratio("clean", "sitrep", "trafilatura", extra={"target": 20})
+        ratio("clean", "sitrep", "trafilatura", key="articles_per_cpu_s", extra={"per": "cpu_second"})
 
 
 def main():

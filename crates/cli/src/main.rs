@@ -111,6 +111,10 @@ enum Command {
         paths: Vec<PathBuf>,
         #[arg(long, value_enum, default_value_t = CleanFormat::Jsonl)]
         format: CleanFormat,
+        /// Threads reading pages (0: one per core); the output is in the order of the files
+        /// whatever the number.
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
     },
     /// Ingest the bundled example reports into a fresh ledger and print the timeline.
     Demo {
@@ -365,8 +369,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let analyzer = gazetteer::analyzer(&cli.gazetteer)?;
             show::analyze(&analyzer, &mut out, file.as_deref(), published, format == AnalyzeFormat::Pretty)?;
         }
-        Command::Clean { paths, format: CleanFormat::Jsonl } => {
-            let summary = clean::run(&paths, &mut out, &mut std::io::stderr().lock())?;
+        Command::Clean { paths, format: CleanFormat::Jsonl, threads } => {
+            let summary = clean::run(&paths, threads_or_cores(threads), &mut out, &mut std::io::stderr().lock())?;
             eprintln!("{} articles, {} inputs skipped", summary.articles, summary.skipped);
             return Ok(if summary.skipped > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS });
         }

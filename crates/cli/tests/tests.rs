@@ -506,6 +506,41 @@ fn clean_prints_what_sitrep_reads() {
     assert!(!db.exists(), "clean must not create a ledger");
 }
 
+/// `sitrep clean` reads pages on several threads and still prints them in the order of the files,
+/// across more than one chunk of pages and around a JSONL file read as it streams.
+#[test]
+fn clean_prints_in_file_order_on_any_number_of_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..150 {
+        let name = format!("{i:03}.txt");
+        std::fs::write(
+            dir.path().join(&name),
+            format!("title: Report {i}\n\nRockets hit base number {i} on Friday.\n"),
+        )
+        .unwrap();
+        if i == 70 {
+            std::fs::write(dir.path().join("070b.jsonl"), "{\"id\": \"j\", \"text\": \"A line of a dump.\"}\n")
+                .unwrap();
+        }
+    }
+    let db = dir.path().join("never.db");
+    let run = |threads: &str| {
+        let out = sitrep(&db, &["clean", "--threads", threads, path(dir.path())]);
+        ok(&out);
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let one = run("1");
+    let titles: Vec<String> = one
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap()["title"].as_str().unwrap_or("dump").to_string())
+        .collect();
+    let mut expected: Vec<String> = (0..150).map(|i| format!("Report {i}")).collect();
+    expected.insert(71, "dump".into());
+    assert_eq!(titles, expected);
+    assert_eq!(run("2"), one);
+    assert_eq!(run("3"), one);
+}
+
 fn path(p: &Path) -> &str {
     p.to_str().expect("utf-8 temp path")
 }
