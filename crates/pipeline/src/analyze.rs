@@ -106,17 +106,29 @@ impl Analyzer {
 /// outlet from the dateline when metadata gave none. `None` when nothing but boilerplate is left.
 /// Needs no dictionaries: `sitrep clean` uses it alone.
 pub fn prepare(raw: &RawArticle) -> Option<Prepared> {
+    prepare_with(raw, |text, regions| (sitrep_text::content_id(text, regions), None)).map(|(p, _)| p)
+}
+
+/// [`prepare`], and the article's near-duplicate signature, folding its text once for both.
+pub(crate) fn prepare_signed(raw: &RawArticle) -> Option<(Prepared, Option<sitrep_text::Signature>)> {
+    prepare_with(raw, sitrep_text::identify)
+}
+
+fn prepare_with(
+    raw: &RawArticle,
+    identify: impl FnOnce(&str, &[Span]) -> (String, Option<sitrep_text::Signature>),
+) -> Option<(Prepared, Option<sitrep_text::Signature>)> {
     let cleaned = sitrep_text::clean(&raw.text);
     if cleaned.regions.is_empty() {
         return None;
     }
-    let id = sitrep_text::content_id(&raw.text, &cleaned.regions);
+    let (id, signature) = identify(&raw.text, &cleaned.regions);
     let first = cleaned.regions.first().map(|r| r.slice(&raw.text)).unwrap_or("");
     let dateline = sitrep_recognise::dateline(first, raw.published);
     // Without metadata, the dateline may give the date (with a year) and the outlet.
     let published = raw.published.or_else(|| dateline.as_ref().and_then(|d| d.date));
     let outlet = raw.outlet.clone().or_else(|| dateline.as_ref().and_then(|d| d.outlet.clone()));
-    Some(Prepared {
+    let prepared = Prepared {
         article: Article {
             id,
             source_id: raw.source_id.clone(),
@@ -129,5 +141,6 @@ pub fn prepare(raw: &RawArticle) -> Option<Prepared> {
         },
         regions: cleaned.regions,
         removed: cleaned.removed,
-    })
+    };
+    Some((prepared, signature))
 }

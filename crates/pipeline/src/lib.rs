@@ -395,12 +395,11 @@ pub fn par_map<T: Send, U: Send>(threads: usize, items: Vec<T>, f: impl Fn(T) ->
 /// Cleans and signs a chunk of raw articles on up to `threads` threads, in order.
 fn prepare_all(threads: usize, chunk: Vec<RawArticle>) -> Vec<Prepped> {
     par_map(threads, chunk, |raw| {
-        let prepared = prepare(&raw);
-        let signature = prepared.as_ref().and_then(|p| {
-            let period = sitrep_text::period(p.article.published.map(|d| d.num_days_from_ce()));
-            sitrep_text::Signature::of(&p.article.text, &p.regions).map(|s| (s, period))
-        });
-        (raw, prepared, signature)
+        let Some((prepared, signature)) = analyze::prepare_signed(&raw) else {
+            return (raw, None, None);
+        };
+        let period = sitrep_text::period(prepared.article.published.map(|d| d.num_days_from_ce()));
+        (raw, Some(prepared), signature.map(|s| (s, period)))
     })
 }
 

@@ -10,10 +10,15 @@ use sitrep_model::Span;
 /// boilerplate lines do not change it). Regions outside `text` or off char boundaries count as
 /// empty.
 pub fn content_id(text: &str, regions: &[Span]) -> String {
+    let folded: Vec<String> = regions.iter().map(|r| fold(r.slice(text))).collect();
+    content_id_of_folded(&folded)
+}
+
+/// [`content_id`] of regions folded already.
+pub(crate) fn content_id_of_folded(regions: &[String]) -> String {
     let mut hasher = Sha256::new();
     let mut first = true;
-    for region in regions {
-        let folded = fold(region.slice(text));
+    for folded in regions {
         if folded.is_empty() {
             continue;
         }

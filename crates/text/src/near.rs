@@ -75,9 +75,14 @@ impl Signature {
     /// The signature of the content regions of `text` (folded: case, accents and punctuation do
     /// not matter), or `None` when they hold fewer than [`MIN_SHINGLES`] shingles.
     pub fn of(text: &str, regions: &[Span]) -> Option<Signature> {
+        let folded: Vec<String> = regions.iter().map(|r| fold(r.slice(text))).collect();
+        Signature::of_folded(&folded)
+    }
+
+    /// [`Signature::of`] regions folded already.
+    pub(crate) fn of_folded(regions: &[String]) -> Option<Signature> {
         let mut words: Vec<u64> = Vec::new();
-        for region in regions {
-            let folded = fold(region.slice(text));
+        for folded in regions {
             words.extend(folded.split_whitespace().map(|w| fnv1a(w.as_bytes())));
         }
         let shingles = words.len().checked_sub(SHINGLE_WORDS - 1)?;
