@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0006_signatures_and_mention_country.sql"),
     include_str!("../../migrations/0007_mention_indexes_cover_merge_windows.sql"),
     include_str!("../../migrations/0008_event_rows_without_mentions.sql"),
+    include_str!("../../migrations/0009_band_rows_without_foreign_key.sql"),
 ];
 
 /// The schema version this build writes and reads.

@@ -100,6 +100,32 @@ fn signatures_of_the_earlier_kind_are_dropped_by_version_6() {
     assert!(store.article(&article).unwrap().is_some(), "the article itself stays");
 }
 
+/// Version 9 rebuilds the band table without its foreign key (a lookup per band row written):
+/// the rows written before are still found, and a batch still writes and finds new ones.
+#[test]
+fn band_rows_survive_the_rebuild_of_version_9() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ledger.sqlite");
+    write_v1(&path);
+    let article = scenario().articles[0].0.id.clone();
+    {
+        let mut v8 = SqliteStore::open_at_version(&path, 8).unwrap();
+        let signature = crate::ArticleSignature { article: article.clone(), minhash: vec![1, 2], bands: vec![7, 9] };
+        v8.write_batch(&Batch { signatures: vec![signature], ..Batch::default() }).unwrap();
+    }
+    let mut store = SqliteStore::open(&path).unwrap();
+    assert_eq!(store.near_duplicate_candidates(&[9]).unwrap(), [(article.clone(), vec![1, 2])]);
+    assert_eq!(store.band_keys_between(0, 100, 10).unwrap(), [7, 9]);
+    let foreign_keys: i64 = store
+        .conn
+        .query_row("SELECT count(*) FROM pragma_foreign_key_list('article_bands')", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(foreign_keys, 0);
+    let signature = crate::ArticleSignature { article: article.clone(), minhash: vec![1, 2], bands: vec![11] };
+    store.write_batch(&Batch { signatures: vec![signature], ..Batch::default() }).unwrap();
+    assert_eq!(store.band_keys_between(0, 100, 10).unwrap(), [7, 9, 11]);
+}
+
 #[test]
 fn the_committed_version_1_fixture_is_upgraded_on_open() {
     let committed = Connection::open_with_flags(FIXTURE, OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
