@@ -41,6 +41,10 @@ pub struct Input<'a> {
     pub sentences: &'a [Span],
     /// Recognised mentions, sorted by start.
     pub mentions: &'a [Mention],
+    /// The content regions with their folding (`Folded::new` of each region's text), as the
+    /// recogniser made them: a sentence's words are read out of its region's folding. Sentences
+    /// outside them (or with none given) are folded on their own.
+    pub folded: &'a [(Span, sitrep_text::Folded)],
 }
 
 #[derive(Debug, Default)]
@@ -80,14 +84,26 @@ impl Extractor {
         &'r self,
         text: &str,
         sentence: Span,
+        regions: &[(Span, sitrep_text::Folded)],
         in_sentence: &[&Mention],
     ) -> (Option<Trigger<'r>>, Option<Trigger<'r>>) {
-        let sentence_text = sentence.slice(text);
-        let folded = sitrep_text::Folded::new(sentence_text);
+        // The sentence's folded words: read out of its region's folding, whose offsets map back
+        // into the region (`origin`); else folded on their own.
+        let own;
+        let (folded, origin, (from, to)) = match regions.iter().find(|(r, _)| r.contains(sentence)) {
+            Some((region, folded)) => {
+                let local = Span::new(sentence.start - region.start, sentence.end - region.start);
+                (folded, region.start, folded.folded_range(local))
+            }
+            None => {
+                own = sitrep_text::Folded::new(sentence.slice(text));
+                (&own, sentence.start, (0, own.text.len()))
+            }
+        };
         let mut offsets = Vec::new();
         let mut words = Vec::new();
-        let mut pos = 0;
-        for w in folded.text.split(' ') {
+        let mut pos = from;
+        for w in folded.text.get(from..to).unwrap_or_default().split(' ') {
             offsets.push((pos, pos + w.len()));
             words.push(w);
             pos += w.len() + 1;
@@ -116,7 +132,7 @@ impl Extractor {
                 continue;
             }
             let local = folded.to_original(offsets[a].0, offsets[b].1);
-            let span = Span::new(sentence.start + local.start, sentence.start + local.end);
+            let span = Span::new(origin + local.start, origin + local.end);
             candidates.push(Trigger { rule, span });
         }
         candidates.sort_by_key(|t| (std::cmp::Reverse(t.rule.priority), t.span.start));
@@ -149,7 +165,7 @@ impl Extractor {
             let in_sentence: Vec<&Mention> = input.mentions.iter().filter(|m| sentence.contains(m.span)).collect();
             let attr_here: Vec<&attribution::Found> =
                 attributions.iter().filter(|a| a.mention.sentence == sentence).collect();
-            let (found, unmet) = self.trigger(text, sentence, &in_sentence);
+            let (found, unmet) = self.trigger(text, sentence, input.folded, &in_sentence);
             let Some(trigger) = found else {
                 if let Some(t) = unmet {
                     let what = format!("{:?} lacks the context rule {} needs", t.span.slice(text), t.rule.id);

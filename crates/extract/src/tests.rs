@@ -19,7 +19,7 @@ fn run(text: &str, published: &str) -> Vec<EventMention> {
     let mentions = recogniser.recognise(text, &regions, &ctx);
     Extractor::builtin()
         .unwrap()
-        .extract(&Input { article: &article, sentences: &sentences, mentions: &mentions })
+        .extract(&Input { article: &article, sentences: &sentences, mentions: &mentions, folded: &[] })
         .events
 }
 

@@ -304,8 +304,7 @@ impl Index {
         }
     }
 
-    pub(crate) fn find(&self, text: &str) -> Vec<NameMatch> {
-        let folded = Folded::new(text);
+    pub(crate) fn find(&self, text: &str, folded: &Folded) -> Vec<NameMatch> {
         let ft = folded.text.as_str();
         let original_between = |a_end: usize, b_start: usize| -> &str {
             let a = folded.to_original(a_end, a_end).start;

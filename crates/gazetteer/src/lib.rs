@@ -279,7 +279,13 @@ impl Gazetteer {
     /// only where the original starts with a letter that is not lowercase (so "mosul" in
     /// lowercase prose is no place), and stop-listed names are never places.
     pub fn find(&self, text: &str) -> Vec<NameMatch> {
-        self.index.find(text)
+        self.index.find(text, &sitrep_text::Folded::new(text))
+    }
+
+    /// [`Gazetteer::find`] with `text` folded already: `folded` must be `Folded::new(text)` (the
+    /// analysis folds each region once, for this and for the extractor's triggers).
+    pub fn find_folded(&self, text: &str, folded: &sitrep_text::Folded) -> Vec<NameMatch> {
+        self.index.find(text, folded)
     }
 
     pub fn actors(&self) -> &[ActorEntry] {

@@ -79,9 +79,19 @@ impl Analyzer {
         let sentences = sitrep_text::sentences(&article.text, &prepared.regions);
         let recogniser = Recogniser::new(self.gazetteer());
         let ctx = Context { published: article.published, title: article.title.as_deref() };
-        let mentions = recogniser.recognise(&article.text, &prepared.regions, &ctx);
-        let out =
-            self.extractor.extract(&sitrep_extract::Input { article, sentences: &sentences, mentions: &mentions });
+        // Each region is folded once, for the gazetteer and for the extractor's triggers.
+        let folded: Vec<(Span, sitrep_text::Folded)> = prepared
+            .regions
+            .iter()
+            .map(|r| (*r, sitrep_text::Folded::new(article.text.get(r.start..r.end).unwrap_or_default())))
+            .collect();
+        let mentions = recogniser.recognise_folded(&article.text, &folded, &ctx);
+        let out = self.extractor.extract(&sitrep_extract::Input {
+            article,
+            sentences: &sentences,
+            mentions: &mentions,
+            folded: &folded,
+        });
         let mut diagnostics: Vec<Diagnostic> = prepared
             .removed
             .iter()

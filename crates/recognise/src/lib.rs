@@ -10,6 +10,7 @@ pub mod weapon;
 use chrono::NaiveDate;
 use sitrep_gazetteer::{EntryRef, Gazetteer, PlaceEntry};
 use sitrep_model::{Mention, MentionKind, Span};
+use sitrep_text::Folded;
 use std::collections::HashMap;
 
 pub use time::{dateline, Dateline};
@@ -69,9 +70,16 @@ impl<'g> Recogniser<'g> {
     /// All mentions in `text`, sorted by start offset. Only bytes inside `regions` are read
     /// (boilerplate outside them is ignored), but offsets are into the full `text`.
     pub fn recognise(&self, text: &str, regions: &[Span], ctx: &Context<'_>) -> Vec<Mention> {
+        let folded: Vec<(Span, Folded)> =
+            regions.iter().map(|r| (*r, Folded::new(text.get(r.start..r.end).unwrap_or_default()))).collect();
+        self.recognise_folded(text, &folded, ctx)
+    }
+
+    /// [`Recogniser::recognise`] with each region folded already (`Folded::new` of its text).
+    pub fn recognise_folded(&self, text: &str, regions: &[(Span, Folded)], ctx: &Context<'_>) -> Vec<Mention> {
         let mut out = Vec::new();
         let mut name_matches = Vec::new();
-        for region in regions {
+        for (region, folded) in regions {
             let Some(chunk) = text.get(region.start..region.end) else {
                 continue;
             };
@@ -83,7 +91,7 @@ impl<'g> Recogniser<'g> {
             out.extend(time::find_times(chunk, ctx.published).into_iter().map(shift));
             out.extend(quantity::find_quantities(chunk).into_iter().map(shift));
             out.extend(weapon::find_weapons(chunk).into_iter().map(shift));
-            for mut nm in self.gazetteer.find(chunk) {
+            for mut nm in self.gazetteer.find_folded(chunk, folded) {
                 nm.span.start += region.start;
                 nm.span.end += region.start;
                 name_matches.push(nm);

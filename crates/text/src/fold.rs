@@ -71,6 +71,25 @@ impl Folded {
     }
 }
 
+impl Folded {
+    /// The folded bytes `[a, b)` that the original bytes `original` produced, without separators at
+    /// either end. For a span of whole words, such as a sentence, that is the text folding the span
+    /// alone gives (a test checks it on every sentence of the stress pieces), so a sentence can be
+    /// read out of its region's folding instead of being folded again.
+    pub fn folded_range(&self, original: Span) -> (usize, usize) {
+        let mut a = self.origin.partition_point(|o| o.start < original.start);
+        let mut b = self.origin.partition_point(|o| o.start < original.end).max(a);
+        let bytes = self.text.as_bytes();
+        while a < b && bytes.get(a) == Some(&b' ') {
+            a += 1;
+        }
+        while b > a && bytes.get(b - 1) == Some(&b' ') {
+            b -= 1;
+        }
+        (a, b)
+    }
+}
+
 /// The same folding as [`Folded::new`] without the alignment: used to build dictionary keys so
 /// keys and text fold identically.
 pub fn fold(s: &str) -> String {

@@ -138,9 +138,16 @@ mod tests {
 
             for sentence in sentences(&text, &cleaned.regions) {
                 assert!(on_boundaries(&text, sentence) && !sentence.is_empty(), "{text:?} {sentence:?}");
-                assert!(cleaned.regions.iter().any(|r| r.contains(sentence)), "{text:?} {sentence:?}");
+                let region = cleaned.regions.iter().find(|r| r.contains(sentence));
+                assert!(region.is_some(), "{text:?} {sentence:?}");
                 let slice = sentence.slice(&text);
                 assert_eq!(slice, slice.trim());
+                // A sentence read out of its region's folding is the sentence folded alone.
+                let region = region.copied().unwrap_or_default();
+                let folded = Folded::new(region.slice(&text));
+                let local = Span::new(sentence.start - region.start, sentence.end - region.start);
+                let (a, b) = folded.folded_range(local);
+                assert_eq!(&folded.text[a..b], fold(slice), "{text:?} {sentence:?}");
             }
 
             assert_eq!(content_id(&text, &cleaned.regions).len(), 32);
