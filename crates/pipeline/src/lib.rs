@@ -13,6 +13,7 @@ use chrono::{Datelike, NaiveDate};
 use sitrep_ingest::{InputFile, Item, RawArticle, Reader, Source};
 use sitrep_model::{ArticleAnalysis, Diagnostic, Severity, SourceMeta, SourcedMention, SubEventType};
 use sitrep_store::{ArticleSighting, ArticleSignature, Batch, LogEntry, Store, StoreError, Window};
+use sitrep_text::hash::FastMap;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 pub use analyze::{prepare, Analyzer, Prepared};
@@ -64,7 +65,7 @@ struct Pending {
     ids_in_batch: HashSet<String>,
     /// Band key → indices into `batch.signatures`: near-duplicates within the batch, which the
     /// store does not hold yet.
-    bands_in_batch: HashMap<u64, Vec<usize>>,
+    bands_in_batch: FastMap<u64, Vec<usize>>,
 }
 
 impl Pending {
@@ -573,16 +574,20 @@ fn near_duplicate_of(
     period: u64,
 ) -> Result<Option<(String, f64)>, PipelineError> {
     let keys = signature.lookup_keys(period);
-    // Only the keys the ledger may hold are looked up there: most articles are new, and for a
-    // period held in memory none of their keys are.
-    let stored = match bands {
+    // Only the keys the ledger or the unwritten batches may hold are looked up: most articles are
+    // new, and for a period held in memory (which holds the unwritten batches' keys too) none of
+    // their keys are.
+    let keys = match bands {
         Some(bands) => {
             let pending: Vec<&Pending> = unwritten.iter().copied().chain([filling]).collect();
             bands.may_hold(store, &keys, &pending)?
         }
-        None => keys.clone(),
+        None => keys,
     };
-    let mut candidates = store.near_duplicate_candidates(&stored)?;
+    if keys.is_empty() {
+        return Ok(None);
+    }
+    let mut candidates = store.near_duplicate_candidates(&keys)?;
     for pending in unwritten.iter().copied().chain([filling]) {
         let in_batch: BTreeSet<usize> =
             keys.iter().filter_map(|b| pending.bands_in_batch.get(b)).flatten().copied().collect();
