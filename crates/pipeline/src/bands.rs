@@ -203,8 +203,8 @@ mod tests {
         let a = keys(5);
         let store = ledger(&[a[0]]);
         let mut pending = Pending::default();
-        pending.bands_in_batch.insert(a[1], vec![0]);
-        pending.bands_in_batch.insert(keys(6)[0], vec![0]);
+        pending.bands_in_batch.insert(a[1], 0);
+        pending.bands_in_batch.insert(keys(6)[0], 0);
         let mut cache = BandCache::with_limits(Limits { load_after: 1, max_loaded: 4, max_keys: 10 });
         assert_eq!(cache.may_hold(&store, &a, &[&pending]).unwrap(), &a[..2]);
         assert_eq!(cache.held[&5].keys.len(), 2, "only the period's own keys");
