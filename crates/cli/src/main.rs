@@ -12,6 +12,9 @@ mod table;
 mod watch;
 mod worker;
 
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 use anyhow::{bail, Context as _, Result};
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
