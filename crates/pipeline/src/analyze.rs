@@ -116,24 +116,29 @@ impl Analyzer {
 /// outlet from the dateline when metadata gave none. `None` when nothing but boilerplate is left.
 /// Needs no dictionaries: `sitrep clean` uses it alone.
 pub fn prepare(raw: &RawArticle) -> Option<Prepared> {
-    prepare_with(raw, |text, regions| (sitrep_text::content_id(text, regions), None)).map(|(p, _)| p)
+    let identify = |text: &str, regions: &[Span]| (sitrep_text::content_id(text, regions), None);
+    prepare_text(raw, raw.text.clone(), identify).map(|(p, _)| p)
 }
 
-/// [`prepare`], and the article's near-duplicate signature, folding its text once for both.
-pub(crate) fn prepare_signed(raw: &RawArticle) -> Option<(Prepared, Option<sitrep_text::Signature>)> {
-    prepare_with(raw, sitrep_text::identify)
+/// [`prepare`], and the article's near-duplicate signature, folding its text once for both. The
+/// text moves from `raw` into the article instead of being copied (a batch's worth of texts).
+pub(crate) fn prepare_signed(raw: &mut RawArticle) -> Option<(Prepared, Option<sitrep_text::Signature>)> {
+    let text = std::mem::take(&mut raw.text);
+    prepare_text(raw, text, sitrep_text::identify)
 }
 
-fn prepare_with(
+/// Prepares `raw` with `text` as its text.
+fn prepare_text(
     raw: &RawArticle,
+    text: String,
     identify: impl FnOnce(&str, &[Span]) -> (String, Option<sitrep_text::Signature>),
 ) -> Option<(Prepared, Option<sitrep_text::Signature>)> {
-    let cleaned = sitrep_text::clean(&raw.text);
+    let cleaned = sitrep_text::clean(&text);
     if cleaned.regions.is_empty() {
         return None;
     }
-    let (id, signature) = identify(&raw.text, &cleaned.regions);
-    let first = cleaned.regions.first().map(|r| r.slice(&raw.text)).unwrap_or("");
+    let (id, signature) = identify(&text, &cleaned.regions);
+    let first = cleaned.regions.first().map(|r| r.slice(&text)).unwrap_or("");
     let dateline = sitrep_recognise::dateline(first, raw.published);
     // Without metadata, the dateline may give the date (with a year) and the outlet.
     let published = raw.published.or_else(|| dateline.as_ref().and_then(|d| d.date));
@@ -147,7 +152,7 @@ fn prepare_with(
             title: raw.title.clone(),
             published,
             lang: raw.lang.clone(),
-            text: raw.text.clone(),
+            text,
         },
         regions: cleaned.regions,
         removed: cleaned.removed,

@@ -26,7 +26,7 @@ use sitrep_text::hash::{FastMap, FastSet};
 /// Checks of a period before its keys are read into memory (doubled each time it is dropped).
 const LOAD_AFTER: u32 = 64;
 /// Periods held at once.
-const MAX_LOADED: usize = 6;
+const MAX_LOADED: usize = 4;
 /// The most keys a held period may have (32 per article: 31,250 articles).
 const MAX_KEYS: usize = 1_000_000;
 

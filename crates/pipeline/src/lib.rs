@@ -431,8 +431,8 @@ pub fn par_map<T: Send, U: Send>(threads: usize, items: Vec<T>, f: impl Fn(T) ->
 
 /// Cleans and signs a chunk of raw articles on up to `threads` threads, in order.
 fn prepare_all(threads: usize, chunk: Vec<RawArticle>) -> Vec<Prepped> {
-    par_map(threads, chunk, |raw| {
-        let Some((prepared, signature)) = analyze::prepare_signed(&raw) else {
+    par_map(threads, chunk, |mut raw| {
+        let Some((prepared, signature)) = analyze::prepare_signed(&mut raw) else {
             return (raw, None, None);
         };
         let period = sitrep_text::period(prepared.article.published.map(|d| d.num_days_from_ce()));
