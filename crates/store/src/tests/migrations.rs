@@ -83,16 +83,24 @@ fn a_version_1_database_is_upgraded_step_by_step() {
     assert_eq!(store.near_duplicate_candidates(&[7]).unwrap(), [(article, vec![1, 2])]);
 }
 
+/// The version-1 fixture at `path`, upgraded to `version`, its first article then signed under
+/// `bands` (MinHash `[1, 2]`): that article's id.
+fn signed_at_version(path: &Path, version: u32, bands: &[u64]) -> String {
+    write_v1(path);
+    let article = scenario().articles[0].0.id.clone();
+    let mut store = SqliteStore::open_at_version(path, version).unwrap();
+    let signature = crate::ArticleSignature { article: article.clone(), minhash: vec![1, 2], bands: bands.to_vec() };
+    store.write_batch(&Batch { signatures: vec![signature], ..Batch::default() }).unwrap();
+    article
+}
+
 #[test]
 fn signatures_of_the_earlier_kind_are_dropped_by_version_6() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("ledger.sqlite");
-    write_v1(&path);
-    let article = scenario().articles[0].0.id.clone();
+    let article = signed_at_version(&path, 5, &[7]);
     {
-        let mut v5 = SqliteStore::open_at_version(&path, 5).unwrap();
-        let signature = crate::ArticleSignature { article: article.clone(), minhash: vec![1, 2], bands: vec![7] };
-        v5.write_batch(&Batch { signatures: vec![signature], ..Batch::default() }).unwrap();
+        let v5 = SqliteStore::open_at_version(&path, 5).unwrap();
         assert_eq!(v5.near_duplicate_candidates(&[7]).unwrap(), [(article.clone(), vec![1, 2])]);
     }
     let store = SqliteStore::open(&path).unwrap();
@@ -106,13 +114,7 @@ fn signatures_of_the_earlier_kind_are_dropped_by_version_6() {
 fn band_rows_survive_the_rebuild_of_version_9() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("ledger.sqlite");
-    write_v1(&path);
-    let article = scenario().articles[0].0.id.clone();
-    {
-        let mut v8 = SqliteStore::open_at_version(&path, 8).unwrap();
-        let signature = crate::ArticleSignature { article: article.clone(), minhash: vec![1, 2], bands: vec![7, 9] };
-        v8.write_batch(&Batch { signatures: vec![signature], ..Batch::default() }).unwrap();
-    }
+    let article = signed_at_version(&path, 8, &[7, 9]);
     let mut store = SqliteStore::open(&path).unwrap();
     assert_eq!(store.near_duplicate_candidates(&[9]).unwrap(), [(article.clone(), vec![1, 2])]);
     assert_eq!(store.band_keys_between(0, 100, 10).unwrap(), [7, 9]);
