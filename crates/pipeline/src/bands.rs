@@ -33,7 +33,8 @@ const MAX_KEYS: usize = 1_000_000;
 pub(crate) struct BandCache {
     limits: Limits,
     held: FastMap<u64, Held>,
-    /// For each period not held: checks since it was last dropped, and how many it takes to read it.
+    /// For each period checked: checks since it was last read or dropped, and how many it takes to
+    /// read it (kept while it is held, and doubled when it is dropped).
     asked: FastMap<u64, (u32, u32)>,
     /// Periods too large to hold.
     too_large: FastSet<u64>,

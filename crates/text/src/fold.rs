@@ -69,9 +69,7 @@ impl Folded {
             _ => Span::new(self.original_len, self.original_len),
         }
     }
-}
 
-impl Folded {
     /// The folded bytes `[a, b)` that the original bytes `original` produced, without separators at
     /// either end. For a span of whole words, such as a sentence, that is the text folding the span
     /// alone gives (a test checks it on every sentence of the stress pieces), so a sentence can be
@@ -88,6 +86,11 @@ impl Folded {
         }
         (a, b)
     }
+}
+
+/// Each of `regions` of `text` folded with [`fold`].
+pub(crate) fn fold_regions(text: &str, regions: &[Span]) -> Vec<String> {
+    regions.iter().map(|r| fold(r.slice(text))).collect()
 }
 
 /// The same folding as [`Folded::new`] without the alignment: used to build dictionary keys so

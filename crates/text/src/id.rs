@@ -1,7 +1,7 @@
 //! Content identity of an article: a hash that ignores case, punctuation, whitespace and
 //! boilerplate, so syndicated copies of one story get the same id.
 
-use crate::fold::fold;
+use crate::fold::fold_regions;
 use sha2::{Digest, Sha256};
 use sitrep_model::Span;
 
@@ -10,8 +10,7 @@ use sitrep_model::Span;
 /// boilerplate lines do not change it). Regions outside `text` or off char boundaries count as
 /// empty.
 pub fn content_id(text: &str, regions: &[Span]) -> String {
-    let folded: Vec<String> = regions.iter().map(|r| fold(r.slice(text))).collect();
-    content_id_of_folded(&folded)
+    content_id_of_folded(&fold_regions(text, regions))
 }
 
 /// [`content_id`] of regions folded already.

@@ -26,7 +26,7 @@ pub use id::content_id;
 /// The [`content_id`] and the near-duplicate [`Signature`] of the content regions of `text`,
 /// folding them once for both (folding was a third of preparing an article).
 pub fn identify(text: &str, regions: &[sitrep_model::Span]) -> (String, Option<Signature>) {
-    let folded: Vec<String> = regions.iter().map(|r| fold(r.slice(text))).collect();
+    let folded = fold::fold_regions(text, regions);
     (id::content_id_of_folded(&folded), Signature::of_folded(&folded))
 }
 pub use near::{

@@ -18,7 +18,7 @@
 //!
 //! Pure and deterministic: the same text gives the same signature on every machine and run.
 
-use crate::fold::fold;
+use crate::fold::fold_regions;
 use sitrep_model::Span;
 
 /// Words per shingle.
@@ -75,8 +75,7 @@ impl Signature {
     /// The signature of the content regions of `text` (folded: case, accents and punctuation do
     /// not matter), or `None` when they hold fewer than [`MIN_SHINGLES`] shingles.
     pub fn of(text: &str, regions: &[Span]) -> Option<Signature> {
-        let folded: Vec<String> = regions.iter().map(|r| fold(r.slice(text))).collect();
-        Signature::of_folded(&folded)
+        Signature::of_folded(&fold_regions(text, regions))
     }
 
     /// [`Signature::of`] regions folded already.
@@ -181,6 +180,7 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 mod tests {
     use super::*;
     use crate::clean::clean;
+    use crate::fold::fold;
 
     fn sig(text: &str) -> Option<Signature> {
         Signature::of(text, &clean(text).regions)
